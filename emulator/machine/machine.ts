@@ -1,0 +1,186 @@
+// A machine: clock, PRNG, RAM, bus, interrupt controller, serial console and power
+// control, laid out as QEMU lays out `virt` or `q35`, with a guest running on it.
+// `run` is the one loop every front end (console, scenarios, bench) drives.
+
+import { Bus } from '../bus/bus';
+import { GuestRam } from '../memory/guest-ram';
+import { Prng } from '../random/prng';
+import { EventScheduler } from '../time/scheduler';
+import { GicV2 } from '../../devices/irq/gicv2';
+import { IoApic } from '../../devices/irq/ioapic';
+import { Pl011 } from '../../devices/serial/pl011';
+import { Uart16550 } from '../../devices/serial/uart16550';
+import { ConsoleHost } from './console';
+import type { MachineDescription } from './description/types';
+import type { Guest, GuestFactory } from './guest';
+import { layoutFor, type MemoryLayout } from './layout';
+
+export type PowerState = 'running' | 'off' | 'reset-requested';
+export type RunStop = 'powered-off' | 'reset' | 'condition' | 'time-limit' | 'step-limit' | 'idle';
+
+export interface RunOptions {
+  /** Stop once virtual time reaches this. */
+  untilNs?: number;
+  /** Stop as soon as this returns true (checked after every step). */
+  until?: () => boolean;
+  /** Stop after this many loop steps, so a caller can check its own (wall-clock) limits. */
+  maxSteps?: number;
+}
+
+/** One slice of guest execution is at most this long in virtual time: the timer-tick period. */
+export const SLICE_NS = 4_000_000;
+/** A step is one guest slice, one fired event or one delivered input chunk. */
+const DEFAULT_MAX_STEPS = 1_000_000;
+
+export class Machine {
+  readonly scheduler = new EventScheduler();
+  readonly prng: Prng;
+  readonly layout: MemoryLayout;
+  readonly ram: GuestRam;
+  readonly bus: Bus;
+  readonly console = new ConsoleHost();
+  readonly gic: GicV2 | undefined;
+  readonly ioapic: IoApic | undefined;
+  private readonly uart: Pl011 | Uart16550;
+  private power: PowerState = 'running';
+  private guestImpl: Guest | undefined;
+  private steps = 0;
+  /** Input chunks in delivery order, with the step at which each was delivered (for snapshots). */
+  readonly inputJournal: Array<{ step: number; bytes: Uint8Array }> = [];
+
+  constructor(
+    readonly description: MachineDescription,
+    readonly seed: number,
+  ) {
+    this.prng = new Prng(seed);
+    this.layout = layoutFor(description.machine);
+    const ramBytes = Math.min(description.memoryBytes, this.layout.lowRamLimitBytes);
+    this.ram = new GuestRam(this.layout.ramBase, ramBytes);
+    this.bus = new Bus(this.ram);
+    const tx = (b: number) => this.console.transmit(b);
+    const ic = this.layout.interruptController;
+    if (ic.kind === 'gicv2') {
+      this.gic = new GicV2();
+      this.bus.mapMmio('gic-distributor', ic.distributor, 0x1_0000, this.gic.distributor);
+      this.bus.mapMmio('gic-cpu', ic.cpuInterface, 0x1_0000, this.gic.cpuInterface);
+    } else {
+      this.ioapic = new IoApic();
+      this.bus.mapMmio('ioapic', ic.ioapic, 0x1000, this.ioapic.ioapic);
+      this.bus.mapMmio('lapic', ic.lapic, 0x1000, this.ioapic.lapic);
+    }
+    const u = this.layout.uart;
+    if (u.kind === 'pl011') {
+      this.uart = new Pl011(tx, this.gic!.line(u.irq));
+      this.bus.mapMmio('pl011', u.base, 0x1000, this.uart);
+    } else {
+      this.uart = new Uart16550(tx, this.ioapic!.line(u.irq));
+      this.bus.mapIo('serial0', u.port, 8, this.uart);
+    }
+    const p = this.layout.powerOff;
+    if (p.kind === 'acpi-pm') {
+      this.bus.mapIo('acpi-pm1-control', p.port, 2, {
+        read: () => 0,
+        write: (_o, _z, v) => {
+          if ((v & 0x3c00) === (p.value & 0x3c00) && v & 0x2000) this.powerOff();
+        },
+      });
+    }
+  }
+
+  get guest(): Guest | undefined {
+    return this.guestImpl;
+  }
+
+  get powerState(): PowerState {
+    return this.power;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** True when the interrupt controller is signalling the CPU. */
+  get irqPending(): boolean {
+    return this.gic ? this.gic.irqAsserted : this.ioapic!.irqAsserted;
+  }
+
+  /** Power-on: installs the guest and lets it boot. */
+  start(factory: GuestFactory): void {
+    if (this.guestImpl) throw new Error('machine: already started');
+    this.guestImpl = factory(this);
+    this.guestImpl.boot(this);
+    this.console.flush();
+  }
+
+  /** Power off (PSCI SYSTEM_OFF, ACPI S5 or `-no-reboot` after a reset). */
+  powerOff(): void {
+    this.power = 'off';
+  }
+
+  /** PSCI SYSTEM_RESET / keyboard-controller reset: the front end rebuilds the machine. */
+  requestReset(): void {
+    this.power = this.description.noReboot ? 'off' : 'reset-requested';
+  }
+
+  run(opts: RunOptions = {}): RunStop {
+    const guest = this.guestImpl;
+    if (!guest) throw new Error('machine: run before start');
+    const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    for (let n = 0; n < maxSteps; n++) {
+      const stop = this.checkStop(opts);
+      if (stop) return stop;
+      this.steps++;
+      const stepped = this.step(guest, opts.untilNs);
+      this.console.flush();
+      if (!stepped) return opts.until?.() ? 'condition' : 'idle';
+    }
+    return this.checkStop(opts) ?? 'step-limit';
+  }
+
+  private checkStop(opts: RunOptions): RunStop | undefined {
+    if (this.power === 'off') return 'powered-off';
+    if (this.power === 'reset-requested') return 'reset';
+    if (opts.until?.()) return 'condition';
+    if (opts.untilNs !== undefined && this.scheduler.now >= opts.untilNs) return 'time-limit';
+    return undefined;
+  }
+
+  /** One unit of progress. Returns false when nothing can happen without more input. */
+  private step(guest: Guest, untilNs: number | undefined): boolean {
+    const next = this.scheduler.nextEventTime();
+    let limit = this.scheduler.now + SLICE_NS;
+    if (next !== undefined) limit = Math.min(limit, next);
+    if (untilNs !== undefined) limit = Math.min(limit, untilNs);
+    if (next !== undefined && next <= this.scheduler.now) {
+      this.scheduler.runNext();
+      return true;
+    }
+    if (guest.runSlice(limit)) return true;
+    if (this.console.hasPendingInput && (guest.wantsConsoleInput() || next === undefined)) {
+      return this.deliverInput();
+    }
+    if (next !== undefined) {
+      if (untilNs !== undefined && next > untilNs) {
+        this.scheduler.advanceTo(untilNs);
+        return true;
+      }
+      this.scheduler.runNext();
+      return true;
+    }
+    if (untilNs !== undefined && this.scheduler.now < untilNs && this.console.inputEnded) {
+      // Nothing will ever happen again; let virtual time run out so a waiting step can time out.
+      this.scheduler.advanceTo(untilNs);
+      return true;
+    }
+    return false;
+  }
+
+  private deliverInput(): boolean {
+    const chunk = this.console.takeInput(this.uart.rxSpace);
+    if (!chunk) return false;
+    const accepted = this.uart.receive(chunk);
+    this.console.untake(chunk.subarray(accepted));
+    if (accepted > 0) this.inputJournal.push({ step: this.steps, bytes: chunk.slice(0, accepted) });
+    return accepted > 0;
+  }
+}

@@ -1,0 +1,43 @@
+// How native TypeScript programs trap into the guest kernel. A native program is a
+// generator: each `yield` is one system call (the SVC/SYSCALL instruction of an ELF
+// binary), carrying the same syscall number and register arguments an ELF program would
+// pass, and receiving the same return value (>= 0, or -errno). Pointers point into the
+// process's own address space, which the program reads and writes through `mem` exactly as
+// compiled code loads and stores. So ELF and native programs share one syscall table.
+
+/** One system call: asm-generic (aarch64) number and up to six register arguments. */
+export interface SyscallTrap {
+  nr: number;
+  /** Register values x0..x5. Numbers are exact up to 2^53, enough for user pointers and sizes. */
+  args: number[];
+  /**
+   * For `clone`: the child's entry, as glibc's clone(fn, ...) takes one. A native child
+   * cannot resume its parent's continuation, so it starts here, in a copy of the parent's
+   * address space (or the same one with CLONE_VM), and must end in execve or exit.
+   */
+  childEntry?: NativeEntry;
+}
+
+/** Yields traps, receives each call's result, returns the exit status. */
+export type NativeProgram = Generator<SyscallTrap, number, number>;
+
+export interface NativeContext {
+  readonly argv: readonly string[];
+  readonly envp: readonly string[];
+  /** The process's user memory, as its loads and stores see it. */
+  readonly mem: UserMemory;
+}
+
+export type NativeEntry = (ctx: NativeContext) => NativeProgram;
+
+/** A process's view of its own address space; an access to unmapped memory returns false / undefined (it would be SIGSEGV). */
+export interface UserMemory {
+  read(addr: number, lenBytes: number): Uint8Array | undefined;
+  write(addr: number, data: Uint8Array): boolean;
+}
+
+/** A native program installed in the guest filesystem (as /bin/NAME, or a BusyBox-style applet). */
+export interface NativeProgramEntry {
+  name: string;
+  main: NativeEntry;
+}
