@@ -117,8 +117,9 @@ export class GicV2 {
     if (o >= GICD_ISACTIVER && o < GICD_ICACTIVER + 0x80) return this.readBits(this.s.active, o & 0x7f);
     if (o >= GICD_IPRIORITYR && o < GICD_IPRIORITYR + GIC_NUM_IRQS) return this.readBytes(this.s.priority, o - GICD_IPRIORITYR, size);
     if (o >= GICD_ITARGETSR && o < GICD_ITARGETSR + GIC_NUM_IRQS) {
+      // One CPU interface: every interrupt targets CPU 0.
       let v = 0;
-      for (let i = 0; i < size; i++) v |= (o - GICD_ITARGETSR + i >= 32 ? 1 : 1) << (8 * i);
+      for (let i = 0; i < size; i++) v |= 1 << (8 * i);
       return v >>> 0;
     }
     if (o >= GICD_ICFGR && o < GICD_ICFGR + GIC_NUM_IRQS / 4) return this.s.config[(o - GICD_ICFGR) >> 2] >>> 0;

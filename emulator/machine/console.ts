@@ -63,6 +63,11 @@ export class ConsoleHost {
     return head.subarray(0, maxBytes);
   }
 
+  /** Copies of the input chunks not yet taken (for snapshots). */
+  peekPendingInput(): Uint8Array[] {
+    return this.pendingInput.map((c) => c.slice());
+  }
+
   /** Puts back bytes the UART could not accept. */
   untake(bytes: Uint8Array): void {
     if (bytes.length > 0) this.pendingInput.unshift(bytes);

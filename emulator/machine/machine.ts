@@ -15,6 +15,11 @@ import type { MachineDescription } from './description/types';
 import type { Guest, GuestFactory } from './guest';
 import { layoutFor, type MemoryLayout } from './layout';
 
+/** Something with plain-data state: a device, the PCI host, the guest kernel's tables. */
+export interface Stateful {
+  save(): unknown;
+}
+
 export type PowerState = 'running' | 'off' | 'reset-requested';
 export type RunStop = 'powered-off' | 'reset' | 'condition' | 'time-limit' | 'step-limit' | 'idle';
 
@@ -47,6 +52,8 @@ export class Machine {
   private steps = 0;
   /** Input chunks in delivery order, with the step at which each was delivered (for snapshots). */
   readonly inputJournal: Array<{ step: number; bytes: Uint8Array }> = [];
+  /** Components whose state goes into snapshots, by name; devices register here when they are built. */
+  private readonly stateful = new Map<string, Stateful>();
 
   constructor(
     readonly description: MachineDescription,
@@ -76,6 +83,9 @@ export class Machine {
       this.uart = new Uart16550(tx, this.ioapic!.line(u.irq));
       this.bus.mapIo('serial0', u.port, 8, this.uart);
     }
+    this.registerState('uart', this.uart);
+    if (this.gic) this.registerState('gic', this.gic);
+    if (this.ioapic) this.registerState('ioapic', this.ioapic);
     const p = this.layout.powerOff;
     if (p.kind === 'acpi-pm') {
       this.bus.mapIo('acpi-pm1-control', p.port, 2, {
@@ -102,6 +112,20 @@ export class Machine {
   /** True when the interrupt controller is signalling the CPU. */
   get irqPending(): boolean {
     return this.gic ? this.gic.irqAsserted : this.ioapic!.irqAsserted;
+  }
+
+  registerState(name: string, component: Stateful): void {
+    if (this.stateful.has(name)) throw new Error(`machine: state name ${name} registered twice`);
+    this.stateful.set(name, component);
+  }
+
+  /** Every registered component's state, in name order, plus the clock and power state. */
+  saveState(): Record<string, unknown> {
+    const out: Record<string, unknown> = { clockNs: this.scheduler.now, steps: this.steps, power: this.power };
+    for (const name of [...this.stateful.keys()].sort()) out[name] = this.stateful.get(name)!.save();
+    const g = this.guestImpl?.save?.();
+    if (g !== undefined) out.guest = g;
+    return out;
   }
 
   /** Power-on: installs the guest and lets it boot. */
