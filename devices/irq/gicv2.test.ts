@@ -47,3 +47,19 @@ describe('GICv2', () => {
     expect(new GicV2().distributor.read(0x004, 4)).toBe(8);
   });
 });
+
+describe('GICv2m', () => {
+  it('turns an MSI write of an SPI number into a pending edge interrupt', async () => {
+    const { GicV2m, V2M_SPI_BASE } = await import('./gicv2m');
+    const gic = enabledGic();
+    const v2m = new GicV2m(gic);
+    expect(v2m.read(0x008, 4)).toBe((80 << 16) | 64);
+    gic.distributor.write(0x100 + 4 * (V2M_SPI_BASE >> 5), 4, 1 << (V2M_SPI_BASE & 31));
+    v2m.write(0x040, 4, V2M_SPI_BASE);
+    expect(gic.cpuInterface.read(0x0c, 4)).toBe(V2M_SPI_BASE);
+    gic.cpuInterface.write(0x10, 4, V2M_SPI_BASE);
+    expect(gic.irqAsserted).toBe(false);
+    v2m.write(0x040, 4, 5); // outside the frame: dropped
+    expect(gic.irqAsserted).toBe(false);
+  });
+});

@@ -61,6 +61,13 @@ export class GicV2 {
     };
   }
 
+  /** An edge (an MSI through GICv2m): the interrupt becomes pending until acknowledged. */
+  raiseEdge(intid: number): void {
+    if (intid < 0 || intid >= GIC_NUM_IRQS) return;
+    this.s.softPending[intid] = 1;
+    this.onChange();
+  }
+
   /** True when the CPU interface would signal IRQ to the processor. */
   get irqAsserted(): boolean {
     return (this.s.dCtlr & 1) !== 0 && (this.s.cCtlr & 1) !== 0 && this.highestPending() !== GIC_SPURIOUS;

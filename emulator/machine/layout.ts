@@ -13,6 +13,8 @@ export interface MemoryLayout {
   interruptController:
     | { kind: 'gicv2'; distributor: number; cpuInterface: number }
     | { kind: 'ioapic'; ioapic: number; lapic: number };
+  /** Where devices write MSIs: the GICv2m frame on virt, the local APIC's 0xFEE00000 window on q35. */
+  msi: { kind: 'gicv2m'; base: number } | { kind: 'lapic'; base: number };
   /** PCIe ECAM window (256 buses × 1 MiB). */
   ecam: { base: number; sizeBytes: number };
   /** 32-bit PCI MMIO window for BARs. */
@@ -37,6 +39,7 @@ export const VIRT_LAYOUT: MemoryLayout = {
   lowRamLimitBytes: 255 * GiB,
   uart: { kind: 'pl011', base: 0x0900_0000, irq: 32 + 1 },
   interruptController: { kind: 'gicv2', distributor: 0x0800_0000, cpuInterface: 0x0801_0000 },
+  msi: { kind: 'gicv2m', base: 0x0802_0000 },
   ecam: { base: 0x40_1000_0000, sizeBytes: 256 * MiB },
   pciMmio: { base: 0x1000_0000, sizeBytes: 0x2eff_0000 },
   pciMmioHigh: { base: 0x80_0000_0000, sizeBytes: 512 * GiB },
@@ -51,6 +54,7 @@ export const Q35_LAYOUT: MemoryLayout = {
   lowRamLimitBytes: 2 * GiB,
   uart: { kind: '16550', port: 0x3f8, irq: 4 },
   interruptController: { kind: 'ioapic', ioapic: 0xfec0_0000, lapic: 0xfee0_0000 },
+  msi: { kind: 'lapic', base: 0xfee0_0000 },
   ecam: { base: 0xb000_0000, sizeBytes: 256 * MiB },
   pciMmio: { base: 0xc000_0000, sizeBytes: 0x3ec0_0000 },
   pciMmioHigh: { base: 0x80_0000_0000, sizeBytes: 512 * GiB },

@@ -7,6 +7,7 @@ import { GuestRam } from '../memory/guest-ram';
 import { Prng } from '../random/prng';
 import { EventScheduler } from '../time/scheduler';
 import { GicV2 } from '../../devices/irq/gicv2';
+import { GicV2m } from '../../devices/irq/gicv2m';
 import { IoApic } from '../../devices/irq/ioapic';
 import { Pl011 } from '../../devices/serial/pl011';
 import { Uart16550 } from '../../devices/serial/uart16550';
@@ -70,6 +71,7 @@ export class Machine {
       this.gic = new GicV2();
       this.bus.mapMmio('gic-distributor', ic.distributor, 0x1_0000, this.gic.distributor);
       this.bus.mapMmio('gic-cpu', ic.cpuInterface, 0x1_0000, this.gic.cpuInterface);
+      if (this.layout.msi.kind === 'gicv2m') this.bus.mapMmio('gicv2m', this.layout.msi.base, 0x1000, new GicV2m(this.gic));
     } else {
       this.ioapic = new IoApic();
       this.bus.mapMmio('ioapic', ic.ioapic, 0x1000, this.ioapic.ioapic);
@@ -126,6 +128,16 @@ export class Machine {
     const g = this.guestImpl?.save?.();
     if (g !== undefined) out.guest = g;
     return out;
+  }
+
+  /**
+   * A device's MSI/MSI-X message: a DMA write of `data` to `addr`. On q35 a write into the
+   * 0xFEExxxxx window is an interrupt message to the local APIC; anything else (and every
+   * MSI on virt, whose doorbell is the GICv2m frame) is an ordinary bus write.
+   */
+  signalMsi(addr: number, data: number): void {
+    if (this.ioapic && addr >= 0xfee0_0000 && addr < 0xfef0_0000) this.ioapic.msi(addr, data);
+    else this.bus.write(addr, 4, data);
   }
 
   /** Power-on: installs the guest and lets it boot. */

@@ -1,0 +1,6 @@
+// Every suite `twinbox bench` runs, in order. Each capability adds its cases here.
+
+import type { BenchCase } from '../harness';
+import { coreCases } from './core';
+
+export const allCases: BenchCase[] = [...coreCases];

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The heavier suites that need real software (QEMU + Linux, qemu-aarch64, e2fsprogs, tshark...):
+// `npm run test:oracle`, run by CI after `npm test`.
+export default defineConfig({
+  test: {
+    include: ['{emulator,devices,guest,scenarios,bench,cli,tools}/**/*.oracle.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    passWithNoTests: true,
+  },
+});
