@@ -34,7 +34,7 @@ describe('IOAPIC + local APIC', () => {
     const intx = io.line(16);
     intx.set(true);
     expect(io.acknowledge()).toBe(0x30);
-    io.ioapic.write(0x00, 4, 0x20);
+    io.ioapic.write(0x00, 4, 0x10 + 2 * 16);
     expect(io.ioapic.read(0x10, 4) & (1 << 14)).not.toBe(0);
     io.lapic.write(0xb0, 4, 0);
     expect(io.acknowledge()).toBe(0x30);
