@@ -1,15 +1,17 @@
 // The `twinbox` command line: one program, one file per command under cli/commands/.
 
 import { Command } from 'commander';
+import { registerAssets } from './commands/assets';
 import { registerBench } from './commands/bench';
 
 const program = new Command();
 program
   .name('twinbox')
-  .description('Full-system emulator and deterministic simulation harness: virt (aarch64) and q35 (x86_64) machines,\na Linux-ABI guest kernel in TypeScript, scenarios on the simulator or real QEMU, benchmarks.')
+  .description('Full-system emulator and deterministic simulation harness: virt (aarch64) and q35 (x86_64) machines, a Linux-ABI guest kernel in TypeScript, scenarios on the simulator or real QEMU, benchmarks.')
   .version('0.1.0')
   .showHelpAfterError();
 
 registerBench(program);
+registerAssets(program);
 
 await program.parseAsync(process.argv);
