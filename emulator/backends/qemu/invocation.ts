@@ -1,0 +1,50 @@
+// The qemu-system command line for a machine description: the description's own arguments
+// (printed back by the description layer), plus what the QEMU backend needs around them —
+// the guest assets when the description names no kernel, the serial console on stdio, and
+// a QMP socket for control.
+
+import type { MachineDescription } from '../../machine/description/types';
+
+export interface GuestAssets {
+  kernel: string;
+  initrd: string;
+}
+
+export interface QemuInvocation {
+  binary: string;
+  args: string[];
+}
+
+/** The Debian package that provides each binary, for the "not installed" message. */
+export const QEMU_PACKAGE: Record<string, string> = {
+  'qemu-system-aarch64': 'qemu-system-arm',
+  'qemu-system-x86_64': 'qemu-system-x86',
+};
+
+export function consoleDevice(desc: MachineDescription): string {
+  return desc.machine === 'virt' ? 'ttyAMA0' : 'ttyS0';
+}
+
+export function buildInvocation(
+  desc: MachineDescription,
+  descriptionArgs: string[],
+  qmpSocket: string,
+  assets: GuestAssets | undefined,
+): QemuInvocation {
+  const binary = desc.arch === 'aarch64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
+  const args = [...descriptionArgs];
+  const has = (flag: string) => args.includes(flag);
+  if (!desc.kernel) {
+    if (!assets) throw new Error('qemu backend: the machine names no -kernel and no guest assets are available (run `twinbox assets fetch`)');
+    args.push('-kernel', assets.kernel, '-initrd', assets.initrd);
+  }
+  if (!has('-append')) {
+    args.push('-append', `console=${consoleDevice(desc)} ${desc.append}`.trim());
+  } else if (!/console=/.test(desc.append)) {
+    const i = args.indexOf('-append');
+    args[i + 1] = `console=${consoleDevice(desc)} ${args[i + 1]}`;
+  }
+  if (!has('-nographic')) args.push('-nographic');
+  args.push('-qmp', `unix:${qmpSocket},server=on,wait=off`);
+  return { binary, args };
+}
