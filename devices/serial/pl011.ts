@@ -7,7 +7,8 @@ import type { IrqLine } from '../../emulator/bus/irq';
 
 const DR = 0x00, RSR = 0x04, FR = 0x18, ILPR = 0x20, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30;
 const IFLS = 0x34, IMSC = 0x38, RIS = 0x3c, MIS = 0x40, ICR = 0x44, DMACR = 0x48;
-const FR_RXFE = 1 << 4, FR_TXFF = 1 << 5, FR_RXFF = 1 << 6, FR_TXFE = 1 << 7;
+// FR_TXFF (bit 5) never sets: the transmitter drains instantly.
+const FR_RXFE = 1 << 4, FR_RXFF = 1 << 6, FR_TXFE = 1 << 7;
 const INT_RX = 1 << 4, INT_TX = 1 << 5, INT_RT = 1 << 6;
 const LCR_FEN = 1 << 4;
 const FIFO_DEPTH = 16;
