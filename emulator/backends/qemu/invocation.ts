@@ -3,6 +3,7 @@
 // the guest assets when the description names no kernel, the serial console on stdio, and
 // a QMP socket for control.
 
+import { qemuBinary } from '../../machine/description/qemu-emit';
 import type { MachineDescription } from '../../machine/description/types';
 
 export interface GuestAssets {
@@ -31,7 +32,7 @@ export function buildInvocation(
   qmpSocket: string,
   assets: GuestAssets | undefined,
 ): QemuInvocation {
-  const binary = desc.arch === 'aarch64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
+  const binary = qemuBinary(desc);
   const args = [...descriptionArgs];
   const has = (flag: string) => args.includes(flag);
   if (!desc.kernel) {
