@@ -3,6 +3,9 @@
 import { Command } from 'commander';
 import { registerAssets } from './commands/assets';
 import { registerBench } from './commands/bench';
+import { registerConsole } from './commands/console';
+import { registerModel } from './commands/model';
+import { registerRun } from './commands/run';
 
 const program = new Command();
 program
@@ -11,7 +14,10 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
+registerConsole(program);
+registerRun(program);
 registerBench(program);
+registerModel(program);
 registerAssets(program);
 
 await program.parseAsync(process.argv);

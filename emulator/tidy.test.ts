@@ -12,7 +12,10 @@ const SIMULATED = ['emulator', 'devices', 'guest'];
 const HOST_SIDE = [/^emulator\/backends\/qemu\//, /\/bench\.ts$/, /\.test\.ts$/, /\/testing\//];
 const FORBIDDEN: Array<[RegExp, string]> = [
   [/\bDate\.now\s*\(/, 'Date.now()'],
-  [/\bnew Date\s*\(/, 'new Date()'],
+  [/\bnew Date\s*\(\s*\)/, 'new Date()'],
+  // Formatting a given time is fine, but only in UTC: local-time getters depend on the host's time zone.
+  [/\.(getFullYear|getMonth|getDate|getDay|getHours|getMinutes|getSeconds|getTimezoneOffset)\s*\(/, 'host time zone'],
+  [/\.toLocale\w*\s*\(/, 'host locale'],
   [/\bMath\.random\s*\(/, 'Math.random()'],
   [/\bperformance\.now\s*\(/, 'performance.now()'],
   [/\bprocess\.hrtime\b/, 'process.hrtime'],

@@ -26,6 +26,12 @@ export interface NativeContext {
   readonly envp: readonly string[];
   /** The process's user memory, as its loads and stores see it. */
   readonly mem: UserMemory;
+  /**
+   * Makes `handler` a signal-handler address to pass to rt_sigaction (added by the kernel
+   * helper). The handler runs as a nested program when the signal is delivered; its
+   * generator finishing is rt_sigreturn. Optional so other hosts of native programs may omit it.
+   */
+  readonly signalHandler?: (handler: (sig: number) => NativeProgram) => number;
 }
 
 export type NativeEntry = (ctx: NativeContext) => NativeProgram;

@@ -1,0 +1,310 @@
+// A process's virtual address space: an ordered list of areas (VMAs: range, protection,
+// flags, a name for /proc/PID/maps) over a page table from virtual page numbers to guest
+// RAM frames. Anonymous pages are allocated on first touch (zeroed). Native programs use it
+// through the UserMemory view; the CPU interpreter through `pageFor` (a translate step).
+
+import type { UserMemory } from '../../abi/native';
+import type { CpuMemory, FaultKind } from '../../../emulator/cpu/aarch64/memory';
+import { PAGE_SIZE } from '../../../emulator/memory/guest-ram';
+import { EEXIST, EINVAL, ENOMEM } from '../errno';
+import type { FrameAllocator } from './frames';
+
+export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+export type Access = 'r' | 'w' | 'x';
+
+/** Top of the user stack and the area below it where mmap places things (48-bit VA, like arm64). */
+export const STACK_TOP = 0x0000_ffff_ffff_f000;
+export const STACK_SIZE_BYTES = 8 * 1024 * 1024;
+export const MMAP_TOP = STACK_TOP - STACK_SIZE_BYTES - 0x1000_0000;
+export const TASK_SIZE = 0x0001_0000_0000_0000;
+/** Where brk starts for a process that was not loaded from an ELF file. */
+export const DEFAULT_BRK = 0x0050_0000;
+/** Bound on areas per process (Linux's vm.max_map_count default). */
+export const MAX_MAP_COUNT = 65530;
+
+export interface Vma {
+  start: number;
+  end: number;
+  prot: number;
+  flags: number;
+  /** `[heap]`, `[stack]`, a file path, or '' for anonymous memory. */
+  name: string;
+  /** Shared areas keep frames alive across fork in both processes. */
+  offset: number;
+}
+
+interface Pte {
+  paddr: number;
+  bytes: Uint8Array;
+}
+
+const ACCESS_BIT: Record<Access, number> = { r: PROT_READ, w: PROT_WRITE, x: PROT_EXEC };
+
+export function pageAlignUp(n: number): number {
+  return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+}
+
+export class AddressSpace implements UserMemory, CpuMemory {
+  private vmas: Vma[] = [];
+  private readonly pages = new Map<number, Pte>();
+  brkStart = DEFAULT_BRK;
+  brkEnd = DEFAULT_BRK;
+  /** Processes sharing this space (CLONE_VM); frames are freed when it drops to zero. */
+  users = 1;
+  /** Called with a page range whose mapping or permissions changed, so a CPU can drop its TLB entries. */
+  onInvalidate: ((firstVpn: number, endVpn: number) => void) | undefined;
+
+  constructor(private readonly frames: FrameAllocator) {}
+
+  get areas(): readonly Vma[] {
+    return this.vmas;
+  }
+
+  get residentPages(): number {
+    return this.pages.size;
+  }
+
+  findVma(addr: number): Vma | undefined {
+    let lo = 0, hi = this.vmas.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.vmas[mid];
+      if (addr < v.start) hi = mid - 1;
+      else if (addr >= v.end) lo = mid + 1;
+      else return v;
+    }
+    return undefined;
+  }
+
+  /** The bytes of the page holding `vaddr` if `access` is allowed there (the MMU's translate). */
+  pageFor(vaddr: number, access: Access): Uint8Array | undefined {
+    const vpn = Math.floor(vaddr / PAGE_SIZE);
+    const vma = this.findVma(vaddr);
+    if (!vma || !(vma.prot & ACCESS_BIT[access])) return undefined;
+    let pte = this.pages.get(vpn);
+    if (!pte) {
+      const paddr = this.frames.alloc();
+      if (paddr === undefined) return undefined;
+      pte = { paddr, bytes: this.frames.page(paddr) };
+      this.pages.set(vpn, pte);
+    }
+    return pte.bytes;
+  }
+
+  /** CpuMemory: the page `vpn` for `access`, or why it faults. */
+  translate(vpn: number, access: Access): Uint8Array | FaultKind {
+    const vma = this.findVma(vpn * PAGE_SIZE);
+    if (!vma) return 'unmapped';
+    if (!(vma.prot & ACCESS_BIT[access])) return 'permission';
+    return this.pageFor(vpn * PAGE_SIZE, access) ?? 'unmapped';
+  }
+
+  /** The kernel writing on the process's behalf (loader, stack setup): mapped pages, any protection. */
+  poke(addr: number, data: Uint8Array): boolean {
+    for (let a = addr - (addr % PAGE_SIZE); a < addr + data.length; a += PAGE_SIZE) if (!this.findVma(a)) return false;
+    let done = 0;
+    while (done < data.length) {
+      const a = addr + done;
+      const vma = this.findVma(a)!;
+      const saved = vma.prot;
+      vma.prot |= PROT_WRITE;
+      const page = this.pageFor(a, 'w');
+      vma.prot = saved;
+      if (!page) return false;
+      const off = a % PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - off, data.length - done);
+      page.set(data.subarray(done, done + n), off);
+      done += n;
+    }
+    return true;
+  }
+
+  read(addr: number, lenBytes: number): Uint8Array | undefined {
+    if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(lenBytes) || addr < 0 || lenBytes < 0) return undefined;
+    const out = new Uint8Array(lenBytes);
+    let done = 0;
+    while (done < lenBytes) {
+      const a = addr + done;
+      const page = this.pageFor(a, 'r');
+      if (!page) return undefined;
+      const off = a % PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - off, lenBytes - done);
+      out.set(page.subarray(off, off + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  write(addr: number, data: Uint8Array): boolean {
+    if (!Number.isSafeInteger(addr) || addr < 0) return false;
+    // Check the whole range first so a faulting write changes nothing.
+    for (let a = addr - (addr % PAGE_SIZE); a < addr + data.length; a += PAGE_SIZE) {
+      const v = this.findVma(a);
+      if (!v || !(v.prot & PROT_WRITE)) return false;
+    }
+    let done = 0;
+    while (done < data.length) {
+      const a = addr + done;
+      const page = this.pageFor(a, 'w');
+      if (!page) return false;
+      const off = a % PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - off, data.length - done);
+      page.set(data.subarray(done, done + n), off);
+      done += n;
+    }
+    return true;
+  }
+
+  /** A NUL-terminated string of at most `maxBytes`; undefined on a fault or no terminator. */
+  readCString(addr: number, maxBytes = 4096): string | undefined {
+    const bytes: number[] = [];
+    for (let i = 0; i < maxBytes; i++) {
+      const page = this.pageFor(addr + i, 'r');
+      if (!page) return undefined;
+      const b = page[(addr + i) % PAGE_SIZE];
+      if (b === 0) return Buffer.from(bytes).toString('utf8');
+      bytes.push(b);
+    }
+    return undefined;
+  }
+
+  /** mmap(2) for anonymous memory. Returns the address or -errno. */
+  mmap(addr: number, lenBytes: number, prot: number, flags: number, name = ''): number {
+    if (lenBytes <= 0 || addr % PAGE_SIZE !== 0) return -EINVAL;
+    const len = pageAlignUp(lenBytes);
+    if (len > TASK_SIZE) return -ENOMEM;
+    const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+    let start = addr;
+    if (fixed) {
+      if (addr + len > TASK_SIZE) return -ENOMEM;
+      if (flags & MAP_FIXED_NOREPLACE && this.overlaps(addr, addr + len)) return -EEXIST;
+      this.unmap(addr, len);
+    } else {
+      const hint = addr !== 0 && addr + len <= TASK_SIZE && !this.overlaps(addr, addr + len) ? addr : undefined;
+      const found = hint ?? this.findFree(len);
+      if (found === undefined) return -ENOMEM;
+      start = found;
+    }
+    if (this.vmas.length >= MAX_MAP_COUNT) return -ENOMEM;
+    this.insert({ start, end: start + len, prot, flags, name, offset: 0 });
+    return start;
+  }
+
+  /** munmap(2): frees the frames of every page in the range. */
+  unmap(addr: number, lenBytes: number): number {
+    if (addr % PAGE_SIZE !== 0 || lenBytes <= 0) return -EINVAL;
+    const end = addr + pageAlignUp(lenBytes);
+    this.split(addr);
+    this.split(end);
+    this.onInvalidate?.(addr / PAGE_SIZE, end / PAGE_SIZE);
+    this.vmas = this.vmas.filter((v) => {
+      if (v.start >= addr && v.end <= end) {
+        this.dropPages(v.start, v.end);
+        return false;
+      }
+      return true;
+    });
+    return 0;
+  }
+
+  mprotect(addr: number, lenBytes: number, prot: number): number {
+    if (addr % PAGE_SIZE !== 0 || lenBytes < 0) return -EINVAL;
+    const end = addr + pageAlignUp(lenBytes);
+    for (let a = addr; a < end; a = this.findVma(a)!.end) if (!this.findVma(a)) return -ENOMEM;
+    this.split(addr);
+    this.split(end);
+    for (const v of this.vmas) if (v.start >= addr && v.end <= end) v.prot = prot;
+    this.onInvalidate?.(addr / PAGE_SIZE, end / PAGE_SIZE);
+    return 0;
+  }
+
+  /** brk(2): returns the new break, or the old one when the request cannot be met. */
+  brk(newEnd: number): number {
+    if (newEnd < this.brkStart) return this.brkEnd;
+    const oldTop = pageAlignUp(this.brkEnd), newTop = pageAlignUp(newEnd);
+    if (newTop > oldTop) {
+      if (this.overlaps(oldTop, newTop)) return this.brkEnd;
+      const heap = this.vmas.find((v) => v.name === '[heap]');
+      if (heap && heap.end === oldTop) heap.end = newTop;
+      else this.insert({ start: oldTop, end: newTop, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '[heap]', offset: 0 });
+    } else if (newTop < oldTop) {
+      this.unmap(newTop, oldTop - newTop);
+    }
+    this.brkEnd = newEnd;
+    return newEnd;
+  }
+
+  /** fork(): a private copy of every mapped page (eager copy; no copy-on-write yet). */
+  clone(): AddressSpace | undefined {
+    const copy = new AddressSpace(this.frames);
+    copy.vmas = this.vmas.map((v) => ({ ...v }));
+    copy.brkStart = this.brkStart;
+    copy.brkEnd = this.brkEnd;
+    for (const [vpn, pte] of this.pages) {
+      const paddr = this.frames.alloc();
+      if (paddr === undefined) {
+        copy.release();
+        return undefined;
+      }
+      const bytes = this.frames.page(paddr);
+      bytes.set(pte.bytes);
+      copy.pages.set(vpn, { paddr, bytes });
+    }
+    return copy;
+  }
+
+  /** Frees every frame (exit, or execve replacing the image). */
+  release(): void {
+    for (const pte of this.pages.values()) this.frames.release(pte.paddr);
+    this.pages.clear();
+    this.vmas = [];
+  }
+
+  private overlaps(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.start < end && start < v.end);
+  }
+
+  /** Top-down first fit below MMAP_TOP, as Linux's default mmap layout does. */
+  private findFree(len: number): number | undefined {
+    let top = MMAP_TOP;
+    for (let i = this.vmas.length - 1; i >= 0; i--) {
+      const v = this.vmas[i];
+      if (v.start >= top) continue;
+      if (v.end <= top - len) return top - len;
+      top = v.start;
+    }
+    return top - len >= pageAlignUp(this.brkEnd) + PAGE_SIZE ? top - len : undefined;
+  }
+
+  private insert(v: Vma): void {
+    let i = 0;
+    while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
+    this.vmas.splice(i, 0, v);
+  }
+
+  /** Makes `addr` an area boundary if it falls inside an area. */
+  private split(addr: number): void {
+    const v = this.findVma(addr);
+    if (!v || v.start === addr) return;
+    const tail: Vma = { ...v, start: addr, offset: v.offset + (addr - v.start) };
+    v.end = addr;
+    this.insert(tail);
+  }
+
+  private dropPages(start: number, end: number): void {
+    const first = start / PAGE_SIZE, last = end / PAGE_SIZE;
+    // Walk whichever is smaller: the range or the resident pages.
+    const vpns = last - first <= this.pages.size
+      ? Array.from({ length: last - first }, (_, i) => first + i)
+      : [...this.pages.keys()].filter((vpn) => vpn >= first && vpn < last);
+    for (const vpn of vpns) {
+      const pte = this.pages.get(vpn);
+      if (pte) {
+        this.frames.release(pte.paddr);
+        this.pages.delete(vpn);
+      }
+    }
+  }
+}

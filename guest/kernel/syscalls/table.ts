@@ -1,0 +1,89 @@
+// The one syscall table. Every row has a name, its asm-generic and x86_64 numbers, the
+// handler, a support level and a note (gVisor-style); docs/syscalls.md is generated from
+// it. A call with no handler fails with ENOSYS and logs its name once per program.
+
+import { SYSCALL_NUMBERS } from './numbers';
+import type { SupportLevel, SyscallAbi, SyscallEntry, SyscallHandler } from './types';
+import { ioHandlers } from './sys-io';
+import { processHandlers } from './sys-process';
+import { mmHandlers } from './sys-mm';
+import { infoHandlers } from './sys-info';
+import { timeHandlers } from './sys-time';
+import { signalHandlers } from './sys-signal';
+import { fsHandlers } from './sys-fs';
+import { pollHandlers } from './sys-poll';
+
+export type { SyscallAbi, SyscallEntry, SyscallHandler } from './types';
+
+const HANDLERS: Record<string, SyscallHandler> = {
+  ...ioHandlers, ...processHandlers, ...mmHandlers, ...infoHandlers, ...timeHandlers, ...signalHandlers,
+  ...fsHandlers, ...pollHandlers,
+};
+
+/** Partial support and why; calls not listed with a handler are fully supported. */
+const NOTES: Record<string, [SupportLevel, string]> = {
+  clone: ['partial', 'Process-level only (fork/vfork semantics, CLONE_VM/FILES/VFORK/PARENT); CLONE_THREAD gives EINVAL. Native programs must pass childEntry.'],
+  fork: ['partial', 'As clone(SIGCHLD).'],
+  vfork: ['partial', 'As clone(CLONE_VM|CLONE_VFORK|SIGCHLD).'],
+  execve: ['partial', 'Native (#!native) images and #! scripts; ELF images need the CPU (ENOEXEC until then).'],
+  mmap: ['partial', 'Anonymous mappings (private/shared, fixed); file mappings are copied in (MAP_PRIVATE semantics).'],
+  mremap: ['unsupported', 'ENOSYS for now.'],
+  madvise: ['partial', 'Accepted and ignored (advice only).'],
+  msync: ['partial', 'No-op: memory is the backing store.'],
+  ioctl: ['partial', 'TTY ioctls (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, TIOCSCTTY, TIOCNOTTY, FIONREAD), FIONBIO, FIOCLEX/FIONCLEX; others ENOTTY.'],
+  fcntl: ['partial', 'F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL; record locks always succeed without locking.'],
+  prctl: ['partial', 'PR_SET_NAME/PR_GET_NAME, PR_SET_PDEATHSIG (recorded); others EINVAL.'],
+  rt_sigreturn: ['partial', 'Native handlers return by finishing their generator; the call itself is for ELF tasks (CPU).'],
+  sigaltstack: ['partial', 'Recorded; native handlers do not run on a separate stack.'],
+  getrusage: ['partial', 'Times are virtual; fault and context-switch counters partly filled.'],
+  syslog: ['partial', 'READ_ALL, READ_CLEAR, CLEAR, SIZE_BUFFER, SIZE_UNREAD, CONSOLE_LEVEL/ON/OFF.'],
+  mount: ['partial', 'proc, sysfs, devtmpfs, tmpfs, devpts; remount flags recorded; no block-device filesystems yet.'],
+  statfs: ['partial', 'Numbers describe the in-memory filesystem.'],
+  set_tid_address: ['partial', 'Returns the tid; clear_child_tid is recorded and cleared on exit.'],
+  setpriority: ['partial', 'Accepted; the scheduler has no priorities yet (getpriority reports nice 0).'],
+  sched_setaffinity: ['partial', 'Accepted; one run queue.'],
+  set_robust_list: ['partial', 'Accepted; no threads to clean up after.'],
+  mlock: ['partial', 'Accepted: memory is never swapped.'],
+  mlockall: ['partial', 'Accepted: memory is never swapped.'],
+  ppoll: ['partial', 'The temporary signal mask argument is ignored.'],
+  pselect6: ['partial', 'The temporary signal mask argument is ignored; the timeout is not updated.'],
+  open: ['partial', 'FIFOs open without waiting for the other end.'],
+  fchownat: ['partial', 'Ownership is recorded; permission checks use it.'],
+  setitimer: ['partial', 'ITIMER_REAL (SIGALRM on virtual time); ITIMER_VIRTUAL/PROF are accepted and never fire.'],
+  rt_sigtimedwait: ['partial', 'siginfo carries si_signo only.'],
+  futex: ['unsupported', 'Threads are not supported yet.'],
+  socket: ['unsupported', 'Networking is a later issue.'],
+};
+
+function build(): SyscallEntry[] {
+  return SYSCALL_NUMBERS.map(([name, generic, x86]) => {
+    const handler: SyscallHandler | undefined = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
+    const [support, note] = NOTES[name] ?? (handler ? ['full', ''] : ['unsupported', 'Not implemented: ENOSYS.']);
+    return { name, generic, x86_64: x86, handler, support: handler ? support : 'unsupported', note };
+  });
+}
+
+export const SYSCALL_TABLE: readonly SyscallEntry[] = build();
+
+const byGeneric = new Map<number, SyscallEntry>();
+const byX86 = new Map<number, SyscallEntry>();
+for (const e of SYSCALL_TABLE) {
+  if (e.generic !== undefined) byGeneric.set(e.generic, e);
+  if (e.x86_64 !== undefined) byX86.set(e.x86_64, e);
+}
+
+export function syscallByNumber(abi: SyscallAbi, nr: number): SyscallEntry | undefined {
+  return (abi === 'generic' ? byGeneric : byX86).get(nr);
+}
+
+const byName = new Map(SYSCALL_TABLE.map((e) => [e.name, e]));
+
+export function syscallByName(name: string): SyscallEntry | undefined {
+  return byName.get(name);
+}
+
+/** Names with handlers registered but missing from the number list (a table bug). */
+export function orphanHandlers(): string[] {
+  const names = new Set(SYSCALL_NUMBERS.map((r) => r[0]));
+  return Object.keys(HANDLERS).filter((n) => !names.has(n)).sort();
+}

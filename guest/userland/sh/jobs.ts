@@ -1,0 +1,105 @@
+// Background jobs: the table `&` fills, reaping with wait4(WNOHANG), ash's job lines
+// ("[1]+  Done                       sleep 1"), and the wait/kill/jobs builtins' core.
+
+import { ECHILD } from '../libc/errno';
+import { WNOHANG } from '../libc/numbers';
+import { signalDescription } from '../libc/signals';
+import { shellStatus, waitExitCode, waitSignaled, waitTermSig } from '../libc/structs';
+import type { Sc } from '../libc/sys';
+import type { Job } from './state';
+import type { Shell } from './shell';
+
+/** Collects every ended child without blocking. */
+export function* reapChildren(sh: Shell): Sc<void> {
+  for (let guard = 0; guard < 10_000; guard++) {
+    const r = yield* sh.sys.wait4(-1, WNOHANG);
+    if (typeof r === 'number' || r.pid <= 0) return;
+    for (const job of sh.state.jobs) if (job.pids.includes(r.pid)) job.statuses.set(r.pid, r.status);
+  }
+}
+
+export function jobDone(job: Job): boolean {
+  return job.pids.every((p) => job.statuses.has(p));
+}
+
+function lastStatus(job: Job): number | undefined {
+  return job.statuses.get(job.pids[job.pids.length - 1]!);
+}
+
+export function jobStateText(job: Job): string {
+  const st = lastStatus(job);
+  if (st === undefined) return 'Running';
+  if (waitSignaled(st)) return signalDescription(waitTermSig(st));
+  const code = waitExitCode(st);
+  return code === 0 ? 'Done' : `Done(${code})`;
+}
+
+/** "+" for the current (newest) job, "-" for the previous one. */
+function mark(sh: Shell, job: Job): string {
+  const jobs = sh.state.jobs;
+  const k = jobs.indexOf(job);
+  if (k === jobs.length - 1) return '+';
+  if (k === jobs.length - 2) return '-';
+  return ' ';
+}
+
+export function jobLine(sh: Shell, job: Job): string {
+  return `[${job.id}]${mark(sh, job)}  ${jobStateText(job).padEnd(27)}${job.text}\n`;
+}
+
+/** Before a prompt: report and forget finished background jobs. */
+export function* notifyDoneJobs(sh: Shell): Sc<void> {
+  yield* reapChildren(sh);
+  const done = sh.state.jobs.filter(jobDone);
+  for (const job of done) sh.err.put(jobLine(sh, job));
+  sh.state.jobs = sh.state.jobs.filter((j) => !jobDone(j));
+  yield* sh.err.flush();
+}
+
+/** `%N`, `%%`, `%+`, `%-` or a pid: the job it names. */
+export function findJob(sh: Shell, spec: string): Job | undefined {
+  const jobs = sh.state.jobs;
+  if (spec === '%%' || spec === '%+' || spec === '%') return jobs[jobs.length - 1];
+  if (spec === '%-') return jobs[jobs.length - 2];
+  if (/^%[0-9]+$/.test(spec)) return jobs.find((j) => j.id === Number(spec.slice(1)));
+  if (/^[0-9]+$/.test(spec)) return jobs.find((j) => j.pids.includes(Number(spec)));
+  return undefined;
+}
+
+/** Waits for every process of a job; returns its shell status and forgets it. */
+export function* waitJob(sh: Shell, job: Job): Sc<number> {
+  for (const pid of job.pids) {
+    if (job.statuses.has(pid)) continue;
+    const r = yield* sh.sys.wait4(pid, 0);
+    job.statuses.set(pid, typeof r === 'number' ? 0 : r.status);
+  }
+  sh.state.jobs = sh.state.jobs.filter((j) => j !== job);
+  const st = lastStatus(job) ?? 0;
+  yield* sh.reportSignal(st);
+  return shellStatus(st);
+}
+
+/** wait [pid|%job...] */
+export function* waitBuiltin(sh: Shell, args: readonly string[]): Sc<number> {
+  if (args.length === 0) {
+    for (const job of [...sh.state.jobs]) yield* waitJob(sh, job);
+    return 0;
+  }
+  let status = 0;
+  for (const a of args) {
+    const job = findJob(sh, a);
+    if (job) {
+      status = yield* waitJob(sh, job);
+      continue;
+    }
+    if (a.startsWith('%')) {
+      yield* sh.diag(`${a}: no such job`);
+      status = 127;
+      continue;
+    }
+    const pid = Number(a);
+    const r = Number.isInteger(pid) && pid > 0 ? yield* sh.sys.wait4(pid, 0) : -ECHILD;
+    status = typeof r === 'number' ? 127 : shellStatus(r.status);
+  }
+  return status;
+}
