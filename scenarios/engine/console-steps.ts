@@ -1,8 +1,8 @@
 // Steps that talk to the serial console: send, expect, expect-not, wait.
 
-import type { WaitFailed } from '../../emulator/backends/backend';
+import type { BackendName, WaitFailed } from '../../emulator/backends/backend';
 import { findPattern } from '../../emulator/backends/match';
-import { fail, OK, type EngineContext, type StepOutcome } from './context';
+import { clockName, fail, OK, type EngineContext, type StepOutcome } from './context';
 import { formatDurationNs } from './duration';
 import { interpolate } from './interpolate';
 import { lineBytes, parseKeys } from './keys';
@@ -40,9 +40,9 @@ function resolvePattern(p: Pattern, vars: Record<string, string>): { ok: true; v
   }
 }
 
-export function explainWait(r: WaitFailed, timeoutNs: number): string {
+export function explainWait(r: WaitFailed, timeoutNs: number, backend: BackendName): string {
   switch (r.reason) {
-    case 'timeout': return `not seen within ${formatDurationNs(timeoutNs)} (virtual time)`;
+    case 'timeout': return `not seen within ${formatDurationNs(timeoutNs)} (${clockName(backend)})`;
     case 'idle': return 'guest idle waiting for console input, so it can never appear';
     case 'powered-off': return 'the machine is powered off';
     case 'input-wanted': return 'guest waits for console input';
@@ -57,7 +57,7 @@ export async function expectStep(ctx: EngineContext, step: StepOf<'expect'>): Pr
   if (!pattern.ok) return fail(pattern.error);
   const timeoutNs = step.timeoutNs ?? ctx.scenario.timeouts.expectNs;
   const r = await session.waitFor(pattern.value, timeoutNs, ctx.cursor);
-  if (!r.ok) return fail(explainWait(r, timeoutNs));
+  if (!r.ok) return fail(explainWait(r, timeoutNs, session.backend));
   ctx.cursor = r.endOffset;
   Object.assign(ctx.vars, r.named);
   for (let i = 0; i < step.capture.length; i++) {
@@ -79,12 +79,12 @@ export async function expectNotStep(ctx: EngineContext, step: StepOf<'expect-not
   }
   const r = await session.waitFor(pattern.value, step.forNs, ctx.cursor);
   if (r.ok) return fail(`appeared in the output: ${JSON.stringify(r.groups[0])}`);
-  if (r.reason === 'stopped' || r.reason === 'error') return fail(explainWait(r, step.forNs));
+  if (r.reason === 'stopped' || r.reason === 'error') return fail(explainWait(r, step.forNs, session.backend));
   return OK;
 }
 
 export async function waitStep(ctx: EngineContext, step: StepOf<'wait'>): Promise<StepOutcome> {
   if (!ctx.session) return noSession();
   const r = await ctx.session.waitNs(step.durationNs);
-  return r.ok ? OK : fail(explainWait(r, step.durationNs));
+  return r.ok ? OK : fail(explainWait(r, step.durationNs, ctx.session.backend));
 }

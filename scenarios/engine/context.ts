@@ -2,7 +2,7 @@
 // the expect cursor (a byte offset into the session's console output: each match moves it
 // past the matched text), variables and named snapshots.
 
-import type { Backend, HostHooks, Session, SessionSnapshot } from '../../emulator/backends/backend';
+import type { Backend, BackendName, HostHooks, Session, SessionSnapshot } from '../../emulator/backends/backend';
 import { formatDurationNs } from './duration';
 import type { Transcript } from './transcript';
 import type { Pattern, Scenario, Step } from './types';
@@ -27,6 +27,11 @@ export const OK: StepOutcome = { ok: true };
 
 export function fail(message: string): StepOutcome {
   return { ok: false, message };
+}
+
+/** Durations in steps are virtual on the simulator and wall time on QEMU; messages say which. */
+export function clockName(backend: BackendName): string {
+  return backend === 'sim' ? 'virtual time' : 'wall time';
 }
 
 export function describePattern(p: Pattern): string {

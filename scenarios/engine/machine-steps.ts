@@ -1,7 +1,7 @@
 // Steps that work the machine itself: boot, power-off, reset, boot-again, snapshot,
 // restore, and fault injection through the registered handlers.
 
-import { fail, OK, type EngineContext, type StepOutcome } from './context';
+import { clockName, fail, OK, type EngineContext, type StepOutcome } from './context';
 import { noSession } from './console-steps';
 import { formatDurationNs } from './duration';
 import { faultHandler } from './faults';
@@ -44,7 +44,7 @@ export async function powerOffStep(ctx: EngineContext, step: StepOf<'power-off'>
   const r = await session.waitForPowerOff(timeoutNs);
   if (r.ok) return OK;
   if (r.reason === 'timeout' || r.reason === 'idle') {
-    return fail(`guest did not power off within ${formatDurationNs(timeoutNs)} (virtual time)${r.reason === 'idle' ? '; it is idle waiting for input' : ''}`);
+    return fail(`guest did not power off within ${formatDurationNs(timeoutNs)} (${clockName(session.backend)})${r.reason === 'idle' ? '; it is idle waiting for input' : ''}`);
   }
   return fail(r.message ?? r.reason);
 }
