@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Real QEMU under TCG takes a whole core; running these files one at a time keeps their
+    // timeouts meaningful on a 2-core machine.
+    fileParallelism: false,
     passWithNoTests: true,
   },
 });

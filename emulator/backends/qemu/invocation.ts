@@ -46,6 +46,9 @@ export function buildInvocation(
     args[i + 1] = `console=${consoleDevice(desc)} ${args[i + 1]}`;
   }
   if (!has('-nographic')) args.push('-nographic');
+  // The console on stdio, multiplexed with the monitor as -nographic does, but with signal=off:
+  // a ^C typed to the guest must reach the guest, not terminate QEMU.
+  if (!has('-serial')) args.push('-chardev', 'stdio,id=twinbox-console,mux=on,signal=off', '-serial', 'chardev:twinbox-console', '-mon', 'chardev=twinbox-console');
   args.push('-qmp', `unix:${qmpSocket},server=on,wait=off`);
   return { binary, args };
 }

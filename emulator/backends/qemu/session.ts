@@ -12,8 +12,10 @@ import type { MachineDescription } from '../../machine/description/types';
 import type { HostHooks, MachinePower, MatchResult, Session, SessionSnapshot, WaitFailed, WaitResult } from '../backend';
 import { findPattern } from '../match';
 import { OutputLog } from '../sim/output-log';
+import { InputPacer } from './input-pacer';
 import { buildInvocation, QEMU_PACKAGE, type GuestAssets } from './invocation';
 import { QmpClient } from './qmp';
+import { OnlcrUndo } from './onlcr';
 
 const { Terminal } = xtermHeadless;
 const POLL_MS = 20;
@@ -40,12 +42,14 @@ export class QemuSession implements Session {
   private exited = false;
   private exitInfo = '';
   private boots = 0;
+  private readonly pacer: InputPacer;
 
   private constructor(private readonly config: QemuSessionConfig) {
     this.description = config.description;
     this.term = new Terminal({ cols: config.cols ?? 80, rows: config.rows ?? 24, allowProposedApi: true });
     // Replies the terminal generates (cursor position reports) go back to the guest, as a real terminal's would.
     this.term.onData((data: string) => this.proc?.write(data));
+    this.pacer = new InputPacer((chunk) => this.proc?.write(chunk), { nowMs: () => Date.now() });
   }
 
   static async start(config: QemuSessionConfig): Promise<QemuSession> {
@@ -90,9 +94,10 @@ export class QemuSession implements Session {
     return lines.join('\n').replace(/\n+$/, '');
   }
 
+  /** Queues input; each line goes to the guest when it is ready for it (see InputPacer). */
   send(input: string | Uint8Array): void {
     if (!this.proc || this.exited) return;
-    this.proc.write(typeof input === 'string' ? input : Buffer.from(input).toString('utf8'));
+    this.pacer.push(typeof input === 'string' ? input : Buffer.from(input).toString('utf8'));
   }
 
   closeInput(): void {
@@ -135,6 +140,7 @@ export class QemuSession implements Session {
 
   async reset(): Promise<void> {
     if (this.exited) return this.spawn();
+    this.pacer.clear();
     await this.qmp?.execute('system_reset');
   }
 
@@ -169,6 +175,7 @@ export class QemuSession implements Session {
     const inv = buildInvocation(this.description, this.config.descriptionArgs, socket, this.config.assets);
     this.exited = false;
     this.exitInfo = '';
+    this.pacer.clear();
     try {
       this.proc = pty.spawn(inv.binary, inv.args, {
         name: 'xterm-256color', cols: this.config.cols ?? 80, rows: this.config.rows ?? 24, cwd: process.cwd(), env: process.env,
@@ -178,10 +185,15 @@ export class QemuSession implements Session {
     }
     this.boots++;
     if (this.boots === 1) this.startedAtMs = Date.now();
-    this.proc.onData((data: string) => {
+    const onlcr = new OnlcrUndo();
+    this.proc.onData((raw: string) => {
+      const data = onlcr.feed(raw);
+      if (data.length === 0) return;
       const bytes = Buffer.from(data, 'utf8');
       this.log.append(bytes);
-      this.term.write(data);
+      // xterm parses asynchronously; its answer to a cursor query must reach the guest before
+      // the next typed line, so the pacer hears about output only once the terminal has parsed it.
+      this.term.write(data, () => this.pacer.output(data));
     });
     this.proc.onExit(({ exitCode, signal }) => {
       this.exited = true;
@@ -212,6 +224,7 @@ export class QemuSession implements Session {
       if (stop) return { ok: false, reason: 'stopped', message: stop };
       if (Date.now() >= deadline) return { ok: false, reason: 'timeout' };
       await new Promise((r) => setTimeout(r, POLL_MS));
+      this.pacer.tick();
     }
   }
 }
