@@ -1,6 +1,7 @@
 // Every suite `twinbox bench` runs, in order. Each capability adds its cases here.
 
 import type { BenchCase } from '../harness';
+import { inferenceBenchCase } from '../../tools/model/bench';
 import { coreCases } from './core';
 
-export const allCases: BenchCase[] = [...coreCases];
+export const allCases: BenchCase[] = [...coreCases, inferenceBenchCase];

@@ -11,6 +11,7 @@ import { GicV2m } from '../../devices/irq/gicv2m';
 import { IoApic } from '../../devices/irq/ioapic';
 import { Pl011 } from '../../devices/serial/pl011';
 import { Uart16550 } from '../../devices/serial/uart16550';
+import { createPciHost, type PciHost } from '../pci/host';
 import { ConsoleHost } from './console';
 import type { MachineDescription } from './description/types';
 import type { Guest, GuestFactory } from './guest';
@@ -20,6 +21,9 @@ import { layoutFor, type MemoryLayout } from './layout';
 export interface Stateful {
   save(): unknown;
 }
+
+/** A description the machine cannot be built from (a PCI topology QEMU would refuse, say). */
+export class MachineBuildError extends Error {}
 
 export type PowerState = 'running' | 'off' | 'reset-requested';
 export type RunStop = 'powered-off' | 'reset' | 'condition' | 'time-limit' | 'step-limit' | 'idle';
@@ -47,6 +51,7 @@ export class Machine {
   readonly console = new ConsoleHost();
   readonly gic: GicV2 | undefined;
   readonly ioapic: IoApic | undefined;
+  readonly pci: PciHost;
   private readonly uart: Pl011 | Uart16550;
   private power: PowerState = 'running';
   private guestImpl: Guest | undefined;
@@ -85,6 +90,17 @@ export class Machine {
       this.uart = new Uart16550(tx, this.ioapic!.line(u.irq));
       this.bus.mapIo('serial0', u.port, 8, this.uart);
     }
+    const pci = createPciHost({
+      machine: description.machine,
+      layout: this.layout,
+      bus: this.bus,
+      devices: description.devices,
+      irqLine: (n) => (this.gic ? this.gic.line(n) : this.ioapic!.line(n)),
+      msi: (address, data) => this.signalMsi(address, data),
+    });
+    if (!pci.ok) throw new MachineBuildError(`${description.source}: ${pci.error}`);
+    this.pci = pci.host;
+    this.registerState('pci', this.pci);
     this.registerState('uart', this.uart);
     if (this.gic) this.registerState('gic', this.gic);
     if (this.ioapic) this.registerState('ioapic', this.ioapic);

@@ -25,7 +25,7 @@ type QuirkKind =
   | { kind: 'intel-pch' }
   | { kind: 'intel-spt-pch' }
   | { kind: 'amd-sb' }
-  | { kind: 'ranged'; ranges: Range[]; portsOnly: boolean };
+  | { kind: 'ranged'; ranges: Range[]; portsOnly: boolean; outside: 'not-isolated' | 'no-opinion' };
 
 interface Quirk { vendorId: number; deviceId: number; q: QuirkKind }
 
@@ -57,7 +57,7 @@ export const ACS_QUIRKS: readonly Quirk[] = [
   { vendorId: 0x8086, deviceId: ANY, q: { kind: 'intel-spt-pch' } },
   { vendorId: 0x19a2, deviceId: 0x0710, q: MF },
   { vendorId: 0x10df, deviceId: 0x0720, q: MF },
-  { vendorId: 0x177d, deviceId: ANY, q: { kind: 'ranged', ranges: [[0xa000, 0xa7ff], [0xaf84, 0xaf84], [0xb884, 0xb884]], portsOnly: true } },
+  { vendorId: 0x177d, deviceId: ANY, q: { kind: 'ranged', ranges: [[0xa000, 0xa7ff], [0xaf84, 0xaf84], [0xb884, 0xb884]], portsOnly: true, outside: 'no-opinion' } },
   ...each(0x177d, [0xa026, 0xa059, 0xa060], MF),
   { vendorId: 0x10e8, deviceId: 0xe004, q: RP },
   ...each(0x1def, [0xe005, 0xe006, 0xe007, 0xe008, 0xe009, 0xe00a, 0xe00b, 0xe00c], RP),
@@ -69,8 +69,8 @@ export const ACS_QUIRKS: readonly Quirk[] = [
     0x8d81, 0x8da1, 0x8d83, 0x8d80, 0x8da0, 0x8d82, 0x8d90, 0x8db0, 0x8d92, 0x8d91, 0x8db1, 0x8d93, 0x8d89, 0x8da9,
     0x8d8b, 0x8d88, 0x8da8, 0x8d8a, 0x8d98, 0x8db8, 0x8d9a, 0x8d99, 0x8db9, 0x8d9b,
   ], RP),
-  { vendorId: 0x1d17, deviceId: ANY, q: { kind: 'ranged', ranges: [[0x0710, 0x071e], [0x0721, 0x0721], [0x0723, 0x0752]], portsOnly: true } },
-  { vendorId: 0x8088, deviceId: ANY, q: { kind: 'ranged', ranges: [[0x0100, 0x010f], [0x1001, 0x1001], [0x2001, 0x2001]], portsOnly: false } },
+  { vendorId: 0x1d17, deviceId: ANY, q: { kind: 'ranged', ranges: [[0x0710, 0x071e], [0x0721, 0x0721], [0x0723, 0x0752]], portsOnly: true, outside: 'not-isolated' } },
+  { vendorId: 0x8088, deviceId: ANY, q: { kind: 'ranged', ranges: [[0x0100, 0x010f], [0x1001, 0x1001], [0x2001, 0x2001]], portsOnly: false, outside: 'not-isolated' } },
 ];
 
 function inRanges(id: number, ranges: Range[]): boolean {
@@ -109,12 +109,15 @@ function answer(q: QuirkKind, dev: LinuxPciDev, flags: number, env: QuirkEnv): b
       const wanted = flags & (cap | ACS_EC);
       return (wanted & ctrl) === wanted;
     }
-    case 'amd-sb':
+    case 'amd-sb': {
       if (!dev.multifunction || dev.upstream !== undefined || !env.acpiIvrs) return undefined;
-      return enabled(ACS_RR | ACS_CR) || (flags & (ACS_RR | ACS_CR | ACS_EC | ACS_DT) & ~(ACS_RR | ACS_CR)) === 0;
+      const f = flags & (ACS_RR | ACS_CR | ACS_EC | ACS_DT);
+      return (f & (ACS_RR | ACS_CR)) === f;
+    }
     case 'ranged': {
       if (q.portsOnly && dev.pcieType !== 'rootPort' && dev.pcieType !== 'downstreamPort') return undefined;
-      return inRanges(dev.deviceId, q.ranges) ? enabled(STD) : false;
+      if (inRanges(dev.deviceId, q.ranges)) return enabled(STD);
+      return q.outside === 'not-isolated' ? false : undefined;
     }
   }
 }

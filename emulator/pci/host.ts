@@ -27,6 +27,8 @@ export interface PciHostOptions {
   /** The interrupt controller input for a GSI (q35) or GIC interrupt ID (virt). */
   irqLine?: (n: number) => IrqLine;
   factory?: FunctionFactory;
+  /** Delivers an MSI (the Machine's signalMsi: LAPIC on q35, a bus write otherwise); default: a bus write if it decodes. */
+  msi?: (address: number, data: number) => void;
   /** Run the firmware's bus numbering and resource assignment (default true). */
   firmware?: boolean;
 }
@@ -105,6 +107,10 @@ export class PciHost {
 
   /** An MSI is a DWORD memory write by the function (to the LAPIC window on x86, GICv2m/ITS on Arm). */
   private deliverMsi(m: MsiMessage): void {
+    if (this.options.msi) {
+      this.options.msi(m.address, m.data);
+      return;
+    }
     const bus = this.options.bus;
     const hits = bus.ram.contains(m.address, 4) || bus.mmioRegions().some((r) => m.address >= r.base && m.address + 4 <= r.base + r.sizeBytes);
     if (hits) bus.write(m.address, 4, m.data);
@@ -135,6 +141,11 @@ export class PciHost {
   /** IOMMU groups as Linux forms them with an IOMMU on (intel_iommu=on / SMMU / AMD-Vi). */
   iommuGroups(options: IommuGroupOptions = {}): IommuGroup[] {
     return computeIommuGroups(this.linuxDevices(true), this.access, options);
+  }
+
+  /** The Machine's Stateful interface. */
+  save(): PciHostSnapshot {
+    return this.snapshot();
   }
 
   snapshot(): PciHostSnapshot {

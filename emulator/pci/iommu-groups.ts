@@ -9,8 +9,9 @@
 //   3. join devices on the same bus that are DMA aliases (quirks), and, for a multifunction
 //      device without ACS, the other functions of its slot that lack ACS too.
 // The ACS registers are read through configuration cycles, so what the guest (or Linux's own
-// ACS enabling) wrote is what counts.
+// ACS enabling) wrote is what counts; device-specific answers come from acs-quirks.ts.
 
+import { quirkAcsEnabled } from './acs-quirks';
 import type { ConfigAccess } from './enumerate';
 import type { LinuxPciDev } from './linux-scan';
 import { ACS_CR, ACS_EC, ACS_RR, ACS_SV, ACS_UF } from './regs';
@@ -57,6 +58,8 @@ export const DMA_ALIAS_QUIRKS: readonly DmaAliasQuirk[] = [
 
 export interface IommuGroupOptions {
   acsOverride?: AcsOverride;
+  /** The platform has an ACPI IVRS table (AMD IOMMU): enables the AMD southbridge ACS quirk. */
+  acpiIvrs?: boolean;
   /** Extra alias quirks (tests, host profiles); DMA_ALIAS_QUIRKS always apply. */
   dmaAliasQuirks?: readonly DmaAliasQuirk[];
 }
@@ -174,7 +177,7 @@ class Grouper {
 
   /** pci_acs_enabled. */
   acsEnabled(dev: LinuxPciDev, flags: number): boolean {
-    const quirk = this.acsQuirk(dev);
+    const quirk = this.acsQuirk(dev, flags);
     if (quirk !== undefined) return quirk;
     switch (dev.pcieType) {
       case undefined: // conventional PCI/PCI-X: a shared bus, never isolated
@@ -202,8 +205,10 @@ class Grouper {
     return (ctrl & required) === required;
   }
 
-  /** pci_dev_specific_acs_enabled; only the override patch is modelled, Linux's in-tree quirk table is not yet. */
-  private acsQuirk(dev: LinuxPciDev): boolean | undefined {
+  /** pci_dev_specific_acs_enabled: Linux's table, then (last, as the patch adds it) the override. */
+  private acsQuirk(dev: LinuxPciDev, flags: number): boolean | undefined {
+    const inTree = quirkAcsEnabled(dev, flags, { access: this.access, acpiIvrs: this.options.acpiIvrs === true });
+    if (inTree !== undefined) return inTree;
     const o = this.options.acsOverride;
     if (!o || dev.pcieType === undefined || dev.acsOffset !== undefined) return undefined;
     if (o.ids.some((i) => i.vendorId === dev.vendorId && i.deviceId === dev.deviceId)) return true;

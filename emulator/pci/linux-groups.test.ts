@@ -1,6 +1,7 @@
 // twinbox against real Linux: for every topology in fixtures/*.linux.txt (Debian's 6.12
 // kernel under QEMU 7.2 with intel_iommu=on, captured by fixtures/capture-linux-groups.sh),
-// the IOMMU groups and the sysfs class/vendor/device/boot_vga listing must be identical.
+// the IOMMU groups (members and numbers) and the sysfs class/vendor/device/boot_vga listing
+// must be identical.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -43,11 +44,17 @@ describe.each(fixtures)('real Linux under QEMU: %s', (file) => {
   it('has the captured answers', () => {
     expect(section(lines, 1).length).toBeGreaterThan(0);
     expect(section(lines, 2).length).toBeGreaterThan(0);
+    expect(section(lines, 3).length).toBeGreaterThan(0);
   });
 
   it('IOMMU groups', () => {
     const ours = host.iommuGroups().map((g) => 'G ' + g.devices.map((d) => d.bdf).sort().join(' ')).sort();
     expect(ours).toEqual(section(lines, 1));
+  });
+
+  it('IOMMU group numbers (Linux probe order)', () => {
+    const ours = host.iommuGroups().map((g) => `${g.id} ${g.devices.map((d) => d.bdf).sort().join(' ')}`);
+    expect(ours).toEqual(section(lines, 3));
   });
 
   it('device list with class, vendor, device and boot_vga', () => {

@@ -6,6 +6,7 @@
 // With an IOMMU that requests ACS (intel_iommu=on, amd_iommu), Linux also switches on the
 // ACS controls each port advertises (pci_std_enable_acs: SV, RR, CR, UF) as it adds it.
 
+import { isIntelPchRootPort, isIntelSptRootPort } from './acs-quirks';
 import { findCapability, findExtCapability, parsePcieCap } from './capabilities';
 import type { ConfigAccess } from './enumerate';
 import {
@@ -33,6 +34,8 @@ export interface LinuxPciDev {
   readonly upstream: LinuxPciDev | undefined;
   /** Bus number behind a bridge. */
   readonly secondaryBus: number | undefined;
+  /** Linux's Intel PCH ACS enable quirk ran for this root port (PCI_DEV_FLAGS_ACS_ENABLED_QUIRK). */
+  readonly acsQuirkEnabled: boolean;
 }
 
 export interface LinuxScanOptions {
@@ -80,18 +83,33 @@ function probeFunction(
   const expAt = findCapability(read, CAP_ID_EXP);
   const pcieType = expAt === undefined ? undefined : parsePcieCap(read, expAt).type;
   const acsOffset = pcieType === undefined ? undefined : findExtCapability(read, EXT_CAP_ID_ACS);
-  if (acsOffset !== undefined && options.enableAcs) {
-    const cap = read(acsOffset + 4, 2);
-    const ctrl = read(acsOffset + 6, 2);
-    access.write(bus, df, acsOffset + 6, 2, ctrl | (cap & STD_ACS_ENABLE));
-  }
-  return {
+  const dev: LinuxPciDev = {
     index, bus, devfn: df, bdf: formatBdf(bus, df),
     vendorId, deviceId: read(REG_DEVICE_ID, 2), classCode: read(REG_REVISION, 4) >>> 8, revision: read(REG_REVISION, 1),
     isBridge, multifunction: (df & 7) !== 0 || (headerType & 0x80) !== 0,
     pcieType, acsOffset, upstream,
     secondaryBus: isBridge ? read(REG_SECONDARY_BUS, 1) : undefined,
+    acsQuirkEnabled: false,
   };
+  return options.enableAcs ? enableAcs(access, dev) : dev;
+}
+
+/**
+ * pci_enable_acs: a device-specific enable quirk first (Intel PCH root ports get the flag,
+ * Sunrise Point ones their dword control register at +8); otherwise the standard controls.
+ */
+function enableAcs(access: ConfigAccess, dev: LinuxPciDev): LinuxPciDev {
+  if (isIntelPchRootPort(dev)) return { ...dev, acsQuirkEnabled: true };
+  const at = dev.acsOffset;
+  if (at === undefined) return dev;
+  if (isIntelSptRootPort(dev)) {
+    const cap = access.read(dev.bus, dev.devfn, at + 4, 4) & 0xffff;
+    access.write(dev.bus, dev.devfn, at + 8, 4, access.read(dev.bus, dev.devfn, at + 8, 4) | (cap & STD_ACS_ENABLE));
+    return dev;
+  }
+  const cap = access.read(dev.bus, dev.devfn, at + 4, 2);
+  access.write(dev.bus, dev.devfn, at + 6, 2, access.read(dev.bus, dev.devfn, at + 6, 2) | (cap & STD_ACS_ENABLE));
+  return dev;
 }
 
 /**

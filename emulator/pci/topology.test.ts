@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceSpec } from '../machine/description/types';
 import { assignBusNumbers, treeAccess } from './enumerate';
+import { buildFunction } from '../../devices/pci/build';
+import { catalogueEntry } from '../../devices/pci/catalogue';
 import { buildTopology, parsePciAddr } from './topology';
 
 const d = (driver: string, extra: Partial<DeviceSpec> = {}, props: Record<string, string> = {}): DeviceSpec => ({ driver, props, ...extra });
@@ -69,6 +71,17 @@ describe('buildTopology', () => {
     [[d('e1000', { addr: '5.1' }), d('e1000', { addr: '5' })], '-device e1000: PCI: 5.0 indicates single function, but 5.1 is already populated.'],
     [[d('pcie-root-port', { id: 'a' }), d('pcie-root-port', { id: 'b' })], "-device pcie-root-port: Can't add chassis slot, error -16"],
   ])('refuses %j', (specs, message) => expect(error(specs)).toBe(message));
+
+  it('vfio-pci needs a device model from the host profile, supplied through the factory', () => {
+    expect(error([d('vfio-pci', {}, { host: '01:00.0' })])).toBe(
+      '-device vfio-pci: vfio-pci: no host device model for host=01:00.0: passthrough needs the simulated host\'s device (a FunctionFactory)',
+    );
+    const gpu = catalogueEntry('host-nvidia-rtx3070');
+    const t = buildTopology('q35', [d('vfio-pci', { addr: '6' }, { host: '01:00.0' })], ({ driver, placement }) =>
+      driver === 'vfio-pci' && gpu ? buildFunction(gpu, placement) : undefined);
+    if (!t.ok) throw new Error(t.error);
+    expect(t.tree.allDevices().find((n) => n.driver === 'vfio-pci')?.fn.deviceId).toBe(0x2484);
+  });
 
   it('a function > 0 may come before function 0 when function 0 is multifunction', () => {
     expect(error([d('ich9-intel-hda', { addr: '5.1' }), d('e1000', { addr: '5.0', multifunction: true })])).toBe('ok');

@@ -14,8 +14,17 @@ import { PciBusNode, PciTree, type PciDeviceNode } from './tree';
 
 export type TopologyResult = { ok: true; tree: PciTree } | { ok: false; error: string };
 
-/** Lets a device model (virtio-pci, a passthrough GPU) build its own function for a driver. */
-export type FunctionFactory = (entry: CatalogueEntry, placement: Placement, spec: DeviceSpec | undefined) => PciFunction | undefined;
+/**
+ * Lets a device model (virtio-pci, a passthrough `vfio-pci` device from the host profile) build
+ * its own function. Asked for every device, catalogued or not; undefined falls back to the
+ * catalogue. Functions from a factory for uncatalogued drivers are endpoints.
+ */
+export type FunctionFactory = (request: {
+  driver: string;
+  entry: CatalogueEntry | undefined;
+  placement: Placement;
+  spec: DeviceSpec | undefined;
+}) => PciFunction | undefined;
 
 interface BoardDevice { driver: string; slot: number; fn: number }
 
@@ -52,7 +61,7 @@ class Builder {
 
   add(spec: DeviceSpec | undefined, driver: string, bus: PciBusNode, at: { slot: number; fn: number } | undefined): string | undefined {
     const entry = catalogueEntry(driver);
-    if (!entry) return `'${driver}' is not a valid device model name`;
+    if (!entry && !this.factory) return unknownDriver(driver, spec);
     const label = spec?.id ? `${driver},id=${spec.id}` : driver;
     const where = at ?? this.freeSlot(bus);
     if (!where) return `PCI: no slot/function available for ${label}, all in use or reserved`;
@@ -69,10 +78,11 @@ class Builder {
     const slotError = this.claimChassisSlot(entry, props);
     if (slotError) return slotError;
     const placement: Placement = { rootBus: bus.isRoot, expressBus: bus.express, multifunction, props };
-    const fn = this.factory?.(entry, placement, spec) ?? buildFunction(entry, placement);
+    const fn = this.factory?.({ driver, entry, placement, spec }) ?? (entry ? buildFunction(entry, placement) : undefined);
+    if (!fn) return unknownDriver(driver, spec);
     const node: PciDeviceNode = { uid: this.uid++, driver, qdevId: spec?.id, devfn: df, parent: bus, fn, secondary: undefined, spec };
     bus.place(node);
-    if (entry.bridge) {
+    if (entry?.bridge) {
       const name = spec?.id;
       node.secondary = new PciBusNode(name, entry.bridge !== 'pci', node, entry.bridge === 'pcie-link');
       if (name !== undefined) this.buses.set(name, node.secondary);
@@ -109,13 +119,20 @@ class Builder {
   }
 
   /** Root and downstream ports register (chassis, slot) pairs; QEMU refuses a duplicate with -EBUSY. */
-  private claimChassisSlot(entry: CatalogueEntry, props: Record<string, string>): string | undefined {
-    if (entry.host || (entry.pcie !== 'rootPort' && entry.pcie !== 'downstreamPort')) return undefined;
+  private claimChassisSlot(entry: CatalogueEntry | undefined, props: Record<string, string>): string | undefined {
+    if (!entry || entry.host || (entry.pcie !== 'rootPort' && entry.pcie !== 'downstreamPort')) return undefined;
     const key = `${props.chassis ?? '0'}/${props.slot ?? '0'}`;
     if (this.chassisSlots.has(key)) return "Can't add chassis slot, error -16";
     this.chassisSlots.add(key);
     return undefined;
   }
+}
+
+function unknownDriver(driver: string, spec: DeviceSpec | undefined): string {
+  if (driver === 'vfio-pci') {
+    return `vfio-pci: no host device model for host=${spec?.props.host ?? '(none)'}: passthrough needs the simulated host's device (a FunctionFactory)`;
+  }
+  return `'${driver}' is not a valid device model name`;
 }
 
 export function buildTopology(machine: MachineType, specs: readonly DeviceSpec[], factory?: FunctionFactory): TopologyResult {

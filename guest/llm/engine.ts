@@ -37,7 +37,8 @@ export class LlamaEngine {
   constructor(readonly model: LlamaModel, contextLength = model.config.contextLength) {
     this.config = model.config;
     const perPosition = 2 * model.layers.length * this.config.kvHeads * this.config.headDim;
-    this.contextLength = Math.max(1, Math.min(contextLength, 1 << 16, Math.floor(MAX_CACHE_FLOATS / Math.max(1, perPosition))));
+    const wanted = Number.isFinite(contextLength) ? Math.floor(contextLength) : model.config.contextLength;
+    this.contextLength = Math.max(1, Math.min(wanted, 1 << 16, Math.floor(MAX_CACHE_FLOATS / Math.max(1, perPosition))));
     const kvSize = this.contextLength * this.config.kvHeads * this.config.headDim;
     this.keys = model.layers.map(() => new Float32Array(kvSize));
     this.values = model.layers.map(() => new Float32Array(kvSize));

@@ -7,13 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SHAPE, makeModel } from '../../tools/model/make';
-import type { WeightTypeName } from '../../tools/model/make';
+import type { ModelShape, WeightTypeName } from '../../tools/model/make';
 import { openLlamaCpp } from '../../tools/model/llama-cpp';
 import { loadLlamaFile } from './model';
 import { LlamaEngine } from './engine';
 import { generate } from './generate';
 
-const PROMPTS = ['Hello world, twinbox!', 'The quick brown fox', 'a', 'RayOS System 2 loads the model.', '1 2 3 4 5 6 7 8 9 10', 'h\u00e9llo \u00fcn\u00efcode \u2713'];
+const PROMPTS = ['Hello world, twinbox!', 'The quick brown fox', 'a', 'RayOS System 2 loads the model.', '1 2 3 4 5 6 7 8 9 10', 'h\u00e9llo \u00fcn\u00efcode \u2713',
+  '  two spaces,\nnewline\ttab', '<s>not special</s> <0x41> \u2581'];
 const dir = mkdtempSync(join(tmpdir(), 'twinbox-llm-oracle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,9 +37,9 @@ function divergenceGap(engine: LlamaEngine, prompt: number[], ours: number[], th
 
 interface Comparison { maxDiff: number; argmaxAgree: number; positions: number; greedySame: number; nearTieGaps: number[] }
 
-async function compare(type: WeightTypeName): Promise<Comparison> {
-  const bytes = makeModel({ ...DEFAULT_SHAPE, type, seed: 5 });
-  const path = join(dir, `${type}.gguf`);
+async function compare(type: WeightTypeName, shape: Partial<ModelShape> = {}): Promise<Comparison> {
+  const bytes = makeModel({ ...DEFAULT_SHAPE, type, seed: 5, ...shape });
+  const path = join(dir, `${type}-${JSON.stringify(shape).replace(/\W/g, '')}.gguf`);
   writeFileSync(path, bytes);
   const model = loadLlamaFile(bytes);
   if (typeof model === 'string') throw new Error(model);
@@ -79,7 +80,7 @@ async function compare(type: WeightTypeName): Promise<Comparison> {
   } finally {
     await oracle.dispose();
   }
-  console.info(`${type}: max |dlogit| ${maxDiff.toExponential(2)}, argmax agrees ${argmaxAgree}/${positions}, ` +
+  console.info(`${type} ${JSON.stringify(shape)}: max |dlogit| ${maxDiff.toExponential(2)}, argmax agrees ${argmaxAgree}/${positions}, ` +
     `greedy identical ${greedySame}/${PROMPTS.length}, logit gaps where continuations part: [${nearTieGaps.map((g) => g.toFixed(3)).join(', ')}]`);
   return { maxDiff, argmaxAgree, positions, greedySame, nearTieGaps };
 }
@@ -93,6 +94,13 @@ describe('llama.cpp oracle', () => {
       expect(r.greedySame).toBe(PROMPTS.length);
     });
   }
+  it('f32, other shapes: multi-head (kv = heads) and 4:1 grouped-query attention', async () => {
+    for (const shape of [{ dim: 128, heads: 4, kvHeads: 4, layers: 2, ffnDim: 256 }, { dim: 128, heads: 4, kvHeads: 1, layers: 3, ffnDim: 192 }]) {
+      const r = await compare('f32', shape);
+      expect(r.maxDiff).toBeLessThanOrEqual(LOGIT_TOLERANCE.f32);
+      expect(r.greedySame).toBe(PROMPTS.length);
+    }
+  });
   for (const type of ['q8_0', 'q4_0'] as const) {
     it(`${type}: same tokens, logits within ${LOGIT_TOLERANCE[type]}, greedy identical up to near-ties`, async () => {
       const r = await compare(type);

@@ -4,7 +4,7 @@
 
 import { prepareMatrix } from './matmul';
 import type { Matrix } from './matmul';
-import { findKv, tensorData } from './gguf/types';
+import { findKv, ggmlTypeName, isGgmlType, tensorData } from './gguf/types';
 import { formatGgufError, parseGguf } from './gguf/parse';
 import type { GgufFile, GgufTensorInfo, GgufValue } from './gguf/types';
 import { tokenizerFromGguf } from './tokenizer';
@@ -90,6 +90,7 @@ class TensorSource {
     if (t.dims.length !== 2 || t.dims[0] !== cols || t.dims[1] !== rows) {
       return `model: tensor ${name} has dims [${t.dims.join(', ')}], expected [${cols}, ${rows}]`;
     }
+    if (!isGgmlType(t.type)) return unsupported(t);
     return prepareMatrix(t.type, tensorData(this.file, t), cols, rows);
   }
   vector(name: string, n: number): Float32Array | string {
@@ -102,12 +103,17 @@ class TensorSource {
     return m.kind === 'float' ? m.w : `model: tensor ${name} must be F32 or F16`;
   }
   private vectorOf(t: GgufTensorInfo, n: number): Float32Array | string {
+    if (!isGgmlType(t.type)) return unsupported(t);
     const m = prepareMatrix(t.type, tensorData(this.file, t), n, 1);
     return m.kind === 'float' ? m.w : `model: tensor ${t.name} must be F32 or F16`;
   }
   vocabRows(): number {
     return this.byName.get('token_embd.weight')?.dims[1] ?? 0;
   }
+}
+
+function unsupported(t: GgufTensorInfo): string {
+  return `model: tensor ${t.name} is ${ggmlTypeName(t.type)}; twinbox's engine computes with F32, F16, Q8_0 and Q4_0`;
 }
 
 function loadLayer(src: TensorSource, c: LlamaConfig, l: number): LlamaLayer | string {

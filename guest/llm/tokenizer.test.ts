@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { SpmTokenizer } from './tokenizer';
 import { byteVocabulary, SPM_SPACE, TOKEN_TYPE } from './vocab';
 
+// Fixed seed: the same cases on every run (failures print the seed and path to replay).
+fc.configureGlobal({ seed: 1009 });
+
 function byteTokenizer(addSpacePrefix = false): SpmTokenizer {
   const v = byteVocabulary();
   return new SpmTokenizer({

@@ -9,7 +9,8 @@ import type { ThroughputResult } from '../../guest/llm/bench';
 import { loadLlamaFile } from '../../guest/llm/model';
 import { benchLlamaCpp } from './llama-cpp';
 import { DEFAULT_SHAPE, makeModel } from './make';
-import type { ModelShape } from './make';
+import type { ModelShape, WeightTypeName } from './make';
+import type { BenchCase, BenchFigure } from '../../bench/harness';
 
 export interface InferenceBenchOptions {
   shape?: Partial<ModelShape>;
@@ -47,3 +48,36 @@ export async function runInferenceBench(opts: InferenceBenchOptions): Promise<In
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+function figure(name: string, value: number, note: string): BenchFigure {
+  return { name, value, unit: 'tokens/s', better: 'higher', note };
+}
+
+function versus(ours: number, theirs: ThroughputResult | string | null, pick: (r: ThroughputResult) => number): string {
+  if (theirs === null) return 'llama.cpp not run';
+  if (typeof theirs === 'string') return theirs;
+  return `llama.cpp ${pick(theirs).toFixed(1)} t/s, twinbox at ${((ours / pick(theirs)) * 100).toFixed(1)}%`;
+}
+
+/**
+ * The `twinbox bench` case (add it to bench/suites/index.ts): pp and tg of twinbox's engine per
+ * weight type, with llama.cpp's figures from the same run in the note. The quick set runs Q8_0 only.
+ */
+export const inferenceBenchCase: BenchCase = {
+  name: 'inference',
+  quick: true,
+  measure: async ({ quick }) => {
+    const types: WeightTypeName[] = quick ? ['q8_0'] : ['f32', 'f16', 'q8_0', 'q4_0'];
+    const figures: BenchFigure[] = [];
+    for (const type of types) {
+      const r = await runInferenceBench({
+        shape: { type }, promptTokens: quick ? 64 : 128, genTokens: quick ? 16 : 32, nowMs: () => performance.now(),
+      });
+      if (typeof r.twinbox === 'string') throw new Error(`inference ${type}: ${r.twinbox}`);
+      const t = r.twinbox;
+      figures.push(figure(`llm ${type} prompt (pp${t.promptTokens})`, t.ppTokensPerSec, versus(t.ppTokensPerSec, r.llamaCpp, (x) => x.ppTokensPerSec)));
+      figures.push(figure(`llm ${type} generation (tg${t.genTokens})`, t.tgTokensPerSec, versus(t.tgTokensPerSec, r.llamaCpp, (x) => x.tgTokensPerSec)));
+    }
+    return figures;
+  },
+};

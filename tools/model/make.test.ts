@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { DEFAULT_SHAPE, checkShape, makeModel } from './make';
 import { describeGguf } from './info';
 import { parseGguf } from '../../guest/llm/gguf/parse';
-import { findKv } from '../../guest/llm/gguf/types';
+import { findKv, tensorData } from '../../guest/llm/gguf/types';
+import { emitGguf } from '../../guest/llm/gguf/emit';
 import { loadLlamaFile } from '../../guest/llm/model';
 import { LlamaEngine } from '../../guest/llm/engine';
 
@@ -30,6 +31,24 @@ describe('model make', () => {
     expect(f.tensors.find((t) => t.name === 'blk.1.ffn_down.weight')?.dims).toEqual([96, 64]);
     expect(f.tensors.find((t) => t.name === 'output_norm.weight')?.type).toBe(0);
     expect(describeGguf(makeModel(small))).toMatch(/tensor blk\.0\.attn_q\.weight Q8_0 \[64, 64\]/);
+  });
+
+  it('lists a model with K-quant tensors, and the engine names the tensor it cannot compute', () => {
+    const parsed = parseGguf(makeModel(small));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const f = parsed.value;
+    const tensors = f.tensors.map((t) => ({ name: t.name, dims: t.dims, type: t.type, data: tensorData(f, t) }));
+    const k = tensors.findIndex((t) => t.name === 'blk.0.attn_q.weight');
+    tensors[k] = { ...tensors[k]!, dims: [256, 16], type: 12, data: new Uint8Array(16 * 144) };
+    const bytes = emitGguf(f.metadata, tensors);
+    expect(describeGguf(bytes)).toMatch(/tensor blk\.0\.attn_q\.weight Q4_K \[256, 16\]/);
+    expect(loadLlamaFile(bytes)).toBe('model: tensor blk.0.attn_q.weight has dims [256, 16], expected [64, 64]');
+    // Q4_1 (32-element blocks of 20 bytes) fits the [64, 64] shape but is not computed.
+    tensors[k] = { ...tensors[k]!, dims: [64, 64], type: 3, data: new Uint8Array(128 * 20) };
+    expect(loadLlamaFile(emitGguf(f.metadata, tensors))).toBe("model: tensor blk.0.attn_q.weight is Q4_1; twinbox's engine computes with F32, F16, Q8_0 and Q4_0");
+    // A row of 64 is not a whole number of Q2_K's 256-element blocks: the reader refuses it.
+    tensors[k] = { ...tensors[k]!, dims: [64, 64], type: 10, data: new Uint8Array(16 * 84) };
+    expect(loadLlamaFile(emitGguf(f.metadata, tensors))).toMatch(/^GGUF offset \d+: tensor blk\.0\.attn_q\.weight: row of 64 elements is not a whole number of blocks$/);
   });
 
   it('refuses shapes llama.cpp could not run', () => {

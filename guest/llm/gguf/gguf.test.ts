@@ -34,7 +34,37 @@ function sampleTensors(): GgufTensorOut[] {
   ];
 }
 
+const scalar: fc.Arbitrary<GgufValue> = fc.oneof(
+  fc.integer({ min: 0, max: 255 }).map((value) => ({ type: 'uint8' as const, value })),
+  fc.integer({ min: -128, max: 127 }).map((value) => ({ type: 'int8' as const, value })),
+  fc.integer({ min: 0, max: 65535 }).map((value) => ({ type: 'uint16' as const, value })),
+  fc.integer({ min: -32768, max: 32767 }).map((value) => ({ type: 'int16' as const, value })),
+  fc.nat().map((value) => ({ type: 'uint32' as const, value })),
+  fc.integer().map((value) => ({ type: 'int32' as const, value })),
+  fc.float().map((value) => ({ type: 'float32' as const, value })),
+  fc.double().map((value) => ({ type: 'float64' as const, value })),
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((value) => ({ type: 'uint64' as const, value })),
+  fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }).map((value) => ({ type: 'int64' as const, value })),
+  fc.boolean().map((value) => ({ type: 'bool' as const, value })),
+  fc.string({ unit: 'grapheme', maxLength: 12 }).map((value) => ({ type: 'string' as const, value })),
+);
+const metaValue: fc.Arbitrary<GgufValue> = fc.oneof(
+  scalar,
+  scalar.chain((first) => fc.array(scalar.filter((v) => v.type === first.type), { maxLength: 4 })
+    .map((rest): GgufValue => ({ type: 'array', itemType: first.type, items: [first, ...rest] }))),
+);
+
 describe('gguf', () => {
+  it('round trips any metadata: parse(emit(m)) = m, and emit again gives the same bytes', () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.record({ key: fc.string({ maxLength: 10 }), value: metaValue }), { selector: (kv) => kv.key, maxLength: 6 }), (md) => {
+      const bytes = emitGguf(md, []);
+      const parsed = parseGguf(bytes);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      expect(parsed.value.metadata).toEqual(md);
+      expect(emitGguf(parsed.value.metadata, [])).toEqual(bytes);
+    }), { seed: 42, numRuns: 300 });
+  });
+
   it('starts with the GGUF v3 header', () => {
     const bytes = emitGguf(sampleMetadata(), sampleTensors());
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0]);
@@ -62,6 +92,17 @@ describe('gguf', () => {
     expect(parsed.value.dataOffset % 64).toBe(0);
     expect(parsed.value.tensors[1]!.offset).toBe(64);
     expect(findKv(parsed.value, 'general.alignment')).toEqual({ type: 'uint32', value: 64 });
+  });
+
+  it('reads tensors of any ggml type (here Q4_K: 256 elements per 144-byte block)', () => {
+    const t = { name: 'k', dims: [512, 2], type: 12, data: new Uint8Array(4 * 144).fill(7) };
+    const bytes = emitGguf([], [t]);
+    const parsed = parseGguf(bytes);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(tensorData(parsed.value, parsed.value.tensors[0]!)).toEqual(t.data);
+    const bad = bytes.slice();
+    new DataView(bad.buffer).setUint32(24 + 8 + 1 + 4 + 16, 33, true); // type field of tensor 'k'
+    expect(parseGguf(bad)).toEqual({ ok: false, error: { offset: 53, message: 'tensor k: unknown ggml type 33' } });
   });
 
   it('names the offset and the problem of a malformed file', () => {

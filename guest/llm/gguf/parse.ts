@@ -4,7 +4,7 @@
 
 import {
   GGML_MAX_DIMS, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_VALUE_TYPE,
-  elementCount, isGgmlType, tensorSizeBytes,
+  blockElements, elementCount, isKnownGgmlType, tensorSizeBytes,
 } from './types';
 import type { GgufFile, GgufKv, GgufResult, GgufTensorInfo, GgufValue, GgufValueTypeName } from './types';
 
@@ -124,9 +124,9 @@ function readTensorInfo(c: Cursor, index: number): GgufTensorInfo {
   }
   const typeAt = c.pos;
   const type = c.u32(`tensor ${name} type`);
-  if (!isGgmlType(type)) c.fail(`tensor ${name}: unsupported ggml type ${type}`, typeAt);
+  if (!isKnownGgmlType(type)) c.fail(`tensor ${name}: unknown ggml type ${type}`, typeAt);
   if (elementCount(dims) > Number.MAX_SAFE_INTEGER) c.fail(`tensor ${name}: too many elements`, dimsAt);
-  if (tensorSizeBytes(type, elementCount(dims)) < 0 || dims[0]! % (type === 2 || type === 8 ? 32 : 1) !== 0) {
+  if (tensorSizeBytes(type, elementCount(dims)) < 0 || dims[0]! % blockElements(type) !== 0) {
     c.fail(`tensor ${name}: row of ${dims[0]} elements is not a whole number of blocks`, dimsAt);
   }
   const offset = c.u64(`tensor ${name} offset`);
