@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerAssets } from './commands/assets';
 import { registerBench } from './commands/bench';
 import { registerConsole } from './commands/console';
+import { registerDiff } from './commands/diff';
 import { registerModel } from './commands/model';
 import { registerRun } from './commands/run';
 
@@ -16,6 +17,7 @@ program
 
 registerConsole(program);
 registerRun(program);
+registerDiff(program);
 registerBench(program);
 registerModel(program);
 registerAssets(program);

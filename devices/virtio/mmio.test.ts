@@ -57,6 +57,14 @@ describe('virtio-mmio version 2 registers', () => {
     expect(() => driver.kick(0)).not.toThrow();
   });
 
+  it('a queue larger than QueueNumMax sets DEVICE_NEEDS_RESET at DRIVER_OK', () => {
+    const { driver, transport } = rig();
+    expect(driver.negotiate(F_VERSION_1)).toBe(true);
+    driver.setupQueue(0, 512);
+    driver.driverOk();
+    expect(transport.core.needsResetReason).toMatch(/above its maximum/);
+  });
+
   it('InterruptACK lowers the line; writing 0 to Status resets everything', () => {
     const { driver, irq, bus } = rig();
     expect(driver.negotiate(F_VERSION_1)).toBe(true);

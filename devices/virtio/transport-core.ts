@@ -183,11 +183,12 @@ export class TransportCore<S> {
   private activate(): void {
     const qf = this.queueFeatures();
     this.live = [];
-    for (const q of this.queues) {
+    for (const [i, q] of this.queues.entries()) {
       if (!q.ready) {
         this.live.push(undefined);
         continue;
       }
+      if (q.size > (this.device.queueMaxSizes[i] ?? 0)) return this.fail(`queue ${i} size ${q.size} above its maximum`);
       const bad = checkQueueLayout(this.ram, q);
       if (bad) return this.fail(bad.fault);
       this.live.push(new SplitQueue(this.ram, q, qf));

@@ -1,9 +1,9 @@
 // Partition tables made by sfdisk (util-linux) and sgdisk (gdisk), compared with what
 // `sfdisk --json` reads back; an ext2 filesystem made inside a partition mounts through it.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryBlockDevice } from './block-device';
 import { partitionDevice, readPartitionTable } from './partitions';
@@ -11,6 +11,7 @@ import { Ext2, ROOT_INO } from '../fs/ext2/ext2';
 import { debugfs, tempDir } from '../fs/ext2/testing/host-image';
 
 const dir = tempDir('twinbox-part-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface SfdiskPart { node: string; start: number; size: number; type: string; uuid?: string; name?: string }
 interface SfdiskTable { partitiontable: { label: string; id: string; partitions: SfdiskPart[] } }

@@ -1,7 +1,7 @@
 // virtio-blk throughput through the whole device path: the mock driver builds chains in guest
 // RAM, kicks through the virtio-mmio registers, the device walks the split ring and copies to or
 // from an in-memory disk. The wall clock is passed in (devices/ code never reads one itself);
-// `twinbox bench` supplies performance.now.
+// `twinbox bench` supplies the host clock.
 
 import { F_RING_EVENT_IDX, F_RING_INDIRECT_DESC, F_VERSION_1 } from '../constants';
 import { virtioRig } from '../testing/harness';

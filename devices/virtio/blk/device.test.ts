@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { pack, unpack } from 'msgpackr';
 import { F_RING_EVENT_IDX, F_RING_INDIRECT_DESC, F_VERSION_1, STATUS_DEVICE_NEEDS_RESET } from '../constants';
 import { REG } from '../mmio';
 import { MMIO_BASE, virtioRig } from '../testing/harness';
@@ -87,6 +88,9 @@ describe('virtio-blk requests', () => {
     expect(statusOf(id)).toBe(VIRTIO_BLK_S_OK);
     expect(new TextDecoder().decode(id.inputs[0]).replace(/\0+$/, '')).toBe('twinbox-disk-0');
     expect(id.len).toBe(21);
+    // As QEMU: the used length is the whole device-writable length, whatever was written.
+    expect(roundTrip(driver, simpleRequest(VIRTIO_BLK_T_GET_ID, 512)).len).toBe(513);
+    expect(roundTrip(driver, readRequest(1 << 20, 512)).len).toBe(513);
     expect(statusOf(roundTrip(driver, simpleRequest(VIRTIO_BLK_T_FLUSH)))).toBe(VIRTIO_BLK_S_OK);
     expect(statusOf(roundTrip(driver, simpleRequest(99)))).toBe(VIRTIO_BLK_S_UNSUPP);
   });
@@ -98,6 +102,17 @@ describe('virtio-blk requests', () => {
     expect(statusOf(roundTrip(driver, writeRequest(0, new Uint8Array(100))))).toBe(VIRTIO_BLK_S_IOERR);
     expect(statusOf(roundTrip(driver, readRequest(2 ** 40, 512)))).toBe(VIRTIO_BLK_S_IOERR);
     expect(dev.metrics.ioErrors).toBe(3);
+  });
+
+  it('with 4 KiB logical blocks, requests must be aligned to 4 KiB', () => {
+    const backend = new MemoryBackend(1 << 20);
+    const { driver } = virtioRig(new VirtioBlk(backend, { blkSizeBytes: 4096 }));
+    expect(driver.negotiate(ALL)).toBe(true);
+    driver.setupQueue(0, 16);
+    driver.driverOk();
+    expect(statusOf(roundTrip(driver, readRequest(8, 4096)))).toBe(VIRTIO_BLK_S_OK);
+    expect(statusOf(roundTrip(driver, readRequest(1, 4096)))).toBe(VIRTIO_BLK_S_IOERR);
+    expect(statusOf(roundTrip(driver, readRequest(8, 512)))).toBe(VIRTIO_BLK_S_IOERR);
   });
 
   it('read-only disks refuse writes with IOERR and keep their bytes', () => {
@@ -159,7 +174,8 @@ describe('virtio-blk requests', () => {
   it('snapshot of transport and device, restored into a fresh rig, carries on', () => {
     const a = blkRig();
     roundTrip(a.driver, writeRequest(0, pattern(512, 9)));
-    const saved = a.transport.save();
+    // Through msgpackr, as machine snapshots store it.
+    const saved = unpack(pack(a.transport.save())) as ReturnType<typeof a.transport.save>;
     const b = virtioRig(new VirtioBlk(a.backend));
     b.ram.restorePages(a.ram.savePages());
     b.transport.restore(saved);

@@ -63,11 +63,6 @@ export interface BlkState {
   metrics: BlkMetrics;
 }
 
-interface Outcome {
-  status: number;
-  dataInBytes: number;
-}
-
 const ZERO_METRICS: BlkMetrics = { requests: 0, readRequests: 0, writeRequests: 0, flushes: 0, readBytes: 0, writtenBytes: 0, ioErrors: 0, unsupported: 0 };
 
 export class VirtioBlk implements VirtioDevice<BlkState> {
@@ -78,6 +73,7 @@ export class VirtioBlk implements VirtioDevice<BlkState> {
   metrics: BlkMetrics = { ...ZERO_METRICS };
   private readonly config: Uint8Array;
   private readonly serial: Uint8Array;
+  private readonly blkSizeBytes: number;
   private ctx: VirtioDeviceContext | undefined;
 
   constructor(
@@ -85,6 +81,7 @@ export class VirtioBlk implements VirtioDevice<BlkState> {
     opts: BlkOptions = {},
   ) {
     const blkSize = opts.blkSizeBytes ?? SECTOR_BYTES;
+    this.blkSizeBytes = blkSize;
     let f = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_TOPOLOGY;
     // A read-only disk says so and does not offer the commands that would change it.
     f |= backend.readonly ? VIRTIO_BLK_F_RO : VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES;
@@ -140,8 +137,9 @@ export class VirtioBlk implements VirtioDevice<BlkState> {
       const statusSeg = lastByte(chain.writable);
       if (chain.readableBytes < REQ_HEADER_BYTES || !statusSeg) return ctx.fail('virtio-blk request without header or status byte');
       const out = this.execute(ctx, chain);
-      ctx.ram.write8(statusSeg.addr, out.status);
-      q.pushUsed(chain.head, out.dataInBytes + 1);
+      ctx.ram.write8(statusSeg.addr, out);
+      // QEMU reports the whole device-writable length as used, whatever the outcome.
+      q.pushUsed(chain.head, chain.writableBytes);
     }
     ctx.signalUsed(queueIndex);
   }
@@ -154,58 +152,59 @@ export class VirtioBlk implements VirtioDevice<BlkState> {
     this.metrics = { ...state.metrics };
   }
 
-  private execute(ctx: VirtioDeviceContext, chain: DescriptorChain): Outcome {
+  private execute(ctx: VirtioDeviceContext, chain: DescriptorChain): number {
     this.metrics.requests++;
     const header = parseRequestHeader(readChain(ctx.ram, chain.readable, 0, REQ_HEADER_BYTES));
     const dataOutBytes = chain.readableBytes - REQ_HEADER_BYTES;
     const dataInBytes = chain.writableBytes - 1;
-    let out: Outcome;
+    let out: number;
     switch (header?.type) {
       case VIRTIO_BLK_T_IN: out = this.doRead(ctx, chain.writable, header.sector, dataInBytes); break;
       case VIRTIO_BLK_T_OUT: out = this.doWrite(ctx, chain.readable, header.sector, dataOutBytes); break;
       case VIRTIO_BLK_T_FLUSH:
         this.metrics.flushes++;
-        out = { status: this.backend.flush() ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR, dataInBytes: 0 };
+        out = this.backend.flush() ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
         break;
-      case VIRTIO_BLK_T_GET_ID: {
-        const n = writeChain(ctx.ram, chain.writable, 0, this.serial.subarray(0, Math.min(VIRTIO_BLK_ID_BYTES, dataInBytes)));
-        out = { status: VIRTIO_BLK_S_OK, dataInBytes: n };
+      case VIRTIO_BLK_T_GET_ID:
+        writeChain(ctx.ram, chain.writable, 0, this.serial.subarray(0, Math.min(VIRTIO_BLK_ID_BYTES, dataInBytes)));
+        out = VIRTIO_BLK_S_OK;
         break;
-      }
       case VIRTIO_BLK_T_DISCARD:
       case VIRTIO_BLK_T_WRITE_ZEROES:
-        out = { status: this.doZero(ctx, chain, header.type === VIRTIO_BLK_T_DISCARD), dataInBytes: 0 };
+        out = this.doZero(ctx, chain, header.type === VIRTIO_BLK_T_DISCARD);
         break;
-      default: out = { status: VIRTIO_BLK_S_UNSUPP, dataInBytes: 0 };
+      default: out = VIRTIO_BLK_S_UNSUPP;
     }
-    if (out.status === VIRTIO_BLK_S_IOERR) this.metrics.ioErrors++;
-    if (out.status === VIRTIO_BLK_S_UNSUPP) this.metrics.unsupported++;
+    if (out === VIRTIO_BLK_S_IOERR) this.metrics.ioErrors++;
+    if (out === VIRTIO_BLK_S_UNSUPP) this.metrics.unsupported++;
     return out;
   }
 
+  /** As QEMU's virtio_blk_sect_range_ok: aligned to the logical block size and inside the disk. */
   private rangeOk(sector: bigint, lenBytes: number): boolean {
-    if (lenBytes % SECTOR_BYTES !== 0) return false;
+    const perBlock = BigInt(this.blkSizeBytes / SECTOR_BYTES);
+    if (lenBytes % this.blkSizeBytes !== 0 || sector % perBlock !== 0n) return false;
     return sector + BigInt(lenBytes / SECTOR_BYTES) <= BigInt(this.capacitySectors);
   }
 
-  private doRead(ctx: VirtioDeviceContext, writable: readonly Segment[], sector: bigint, lenBytes: number): Outcome {
+  private doRead(ctx: VirtioDeviceContext, writable: readonly Segment[], sector: bigint, lenBytes: number): number {
     this.metrics.readRequests++;
-    if (!this.rangeOk(sector, lenBytes)) return { status: VIRTIO_BLK_S_IOERR, dataInBytes: 0 };
+    if (!this.rangeOk(sector, lenBytes)) return VIRTIO_BLK_S_IOERR;
     const buf = new Uint8Array(lenBytes);
-    if (!this.backend.read(Number(sector) * SECTOR_BYTES, buf)) return { status: VIRTIO_BLK_S_IOERR, dataInBytes: 0 };
+    if (!this.backend.read(Number(sector) * SECTOR_BYTES, buf)) return VIRTIO_BLK_S_IOERR;
     writeChain(ctx.ram, writable, 0, buf);
     this.metrics.readBytes += lenBytes;
-    return { status: VIRTIO_BLK_S_OK, dataInBytes: lenBytes };
+    return VIRTIO_BLK_S_OK;
   }
 
-  private doWrite(ctx: VirtioDeviceContext, readable: readonly Segment[], sector: bigint, lenBytes: number): Outcome {
+  private doWrite(ctx: VirtioDeviceContext, readable: readonly Segment[], sector: bigint, lenBytes: number): number {
     this.metrics.writeRequests++;
     // §5.2.6.2: a write to a device offering VIRTIO_BLK_F_RO gets IOERR and writes nothing.
-    if (this.backend.readonly || !this.rangeOk(sector, lenBytes)) return { status: VIRTIO_BLK_S_IOERR, dataInBytes: 0 };
+    if (this.backend.readonly || !this.rangeOk(sector, lenBytes)) return VIRTIO_BLK_S_IOERR;
     const data = readChain(ctx.ram, readable, REQ_HEADER_BYTES, lenBytes);
-    if (!this.backend.write(Number(sector) * SECTOR_BYTES, data)) return { status: VIRTIO_BLK_S_IOERR, dataInBytes: 0 };
+    if (!this.backend.write(Number(sector) * SECTOR_BYTES, data)) return VIRTIO_BLK_S_IOERR;
     this.metrics.writtenBytes += lenBytes;
-    return { status: VIRTIO_BLK_S_OK, dataInBytes: 0 };
+    return VIRTIO_BLK_S_OK;
   }
 
   private doZero(ctx: VirtioDeviceContext, chain: DescriptorChain, discard: boolean): number {

@@ -47,6 +47,15 @@ describe('InputPacer', () => {
     expect(written).toEqual(['\x03', 'x\r']);
   });
 
+  it('recognises a cursor query split across output chunks', () => {
+    const { pacer, written } = make();
+    pacer.push('ls\r');
+    pacer.output('/ # \x1b');
+    expect(written).toEqual([]);
+    pacer.output('[6n');
+    expect(written).toEqual(['ls\r']);
+  });
+
   it('forgets queued input on clear', () => {
     const { pacer, written } = make();
     pacer.push('a\rb\r');

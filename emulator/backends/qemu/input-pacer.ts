@@ -15,6 +15,8 @@ export class InputPacer {
   private readonly queue: string[] = [];
   private ready = false;
   private promptSeen = false;
+  /** The end of the previous output chunk: a query can be split across chunks. */
+  private tail = '';
   private lastOutputMs: number;
   private lastWriteMs = -Infinity;
 
@@ -41,7 +43,9 @@ export class InputPacer {
   /** Console output arrived from the guest. */
   output(text: string): void {
     this.lastOutputMs = this.clock.nowMs();
-    if (text.includes(CURSOR_QUERY)) this.ready = this.promptSeen = true;
+    const joined = this.tail + text;
+    if (joined.includes(CURSOR_QUERY)) this.ready = this.promptSeen = true;
+    this.tail = joined.slice(-(CURSOR_QUERY.length - 1));
     this.pump();
   }
 
@@ -56,6 +60,7 @@ export class InputPacer {
   clear(): void {
     this.queue.length = 0;
     this.ready = this.promptSeen = false;
+    this.tail = '';
   }
 
   private pump(): void {

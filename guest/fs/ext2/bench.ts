@@ -1,6 +1,6 @@
 // ext2 library benchmarks on an in-memory disk: sequential write and read of a large file, and
 // creating then unlinking many small files. The wall clock is passed in (guest/ code never reads
-// one); `twinbox bench` supplies performance.now.
+// one); `twinbox bench` supplies the host clock.
 
 import { MemoryBlockDevice } from '../../block/block-device';
 import { isErr } from './errno';

@@ -11,6 +11,8 @@ import { N_DIRECT, type Inode } from './inode';
 export interface BlockStore {
   readonly blockSizeBytes: number;
   readBlock(n: number): Uint8Array | Errno;
+  /** Like readBlock but may return shared bytes that the caller must not modify. */
+  peekBlock(n: number): Uint8Array | Errno;
   writeBlock(n: number, data: Uint8Array): Errno | 0;
   /** A free block near `goal`, marked used; -ENOSPC when the disk is full. */
   allocBlock(goal: number): number | Errno;
@@ -41,7 +43,7 @@ export function bmap(store: BlockStore, inode: Inode, lblk: number): number | Er
   for (let level = 1; level < path.length; level++) {
     if (ptr === 0) return 0;
     if (!store.validBlock(ptr)) return -EUCLEAN;
-    const ind = store.readBlock(ptr);
+    const ind = store.peekBlock(ptr);
     if (isErr(ind)) return ind;
     ptr = getLe(ind, 4 * path[level], 4);
   }

@@ -106,12 +106,6 @@ export function scanDirBlock(b: Uint8Array, visit: (e: RawEntry) => boolean): Ra
   return null;
 }
 
-export function nameAt(b: Uint8Array, e: RawEntry, name: Uint8Array): boolean {
-  if (e.nameLen !== name.length) return false;
-  const base = e.offset + DIRENT_HEADER_BYTES;
-  for (let i = 0; i < name.length; i++) if (b[base + i] !== name[i]) return false;
-  return true;
-}
 
 /** scanDirBlock specialised for lookups: no allocation until the name is found. */
 export function findNameInBlock(b: Uint8Array, name: Uint8Array): RawEntry | null | 'corrupt' {

@@ -50,6 +50,20 @@ describe('ext2 mount of a fresh filesystem', () => {
   });
 });
 
+describe('ext2 remount', () => {
+  it('read-only remount marks the filesystem clean and refuses writes; rw again works', () => {
+    const { dev, fs } = freshFs();
+    const ino = ok(fs.create(ROOT_INO, 'f', 0o644));
+    expect(fs.remount(true)).toBeNull();
+    expect(dev.bytes[SUPERBLOCK_OFFSET + 58] & EXT2_VALID_FS).toBe(EXT2_VALID_FS);
+    expect(fs.write(ino, 0, text('x'))).toBe(-EROFS);
+    expect(fs.remount(false)).toBeNull();
+    expect(dev.bytes[SUPERBLOCK_OFFSET + 58] & EXT2_VALID_FS).toBe(0);
+    expect(fs.write(ino, 0, text('x'))).toBe(1);
+    expect(fs.fsync(ino)).toBe(0);
+  });
+});
+
 describe('ext2 files', () => {
   it('writes, overwrites in the middle and reads back', () => {
     const { fs } = freshFs();
@@ -124,6 +138,29 @@ describe('ext2 files', () => {
   });
 });
 
+describe('ext2 out of inodes', () => {
+  it('returns ENOSPC, allocates nothing, and reuses a freed inode', () => {
+    const dev = new MemoryBlockDevice(1 << 20);
+    expect(mkfsExt2(dev, { nowSec: NOW, bytesPerInode: 1 << 20 })).toBe(0);
+    const fs = Ext2.mount(dev) as Ext2;
+    const made: number[] = [];
+    for (;;) {
+      const r = fs.create(ROOT_INO, `f${made.length}`, 0o644);
+      if (isErr(r)) {
+        expect(r).toBe(-ENOSPC);
+        break;
+      }
+      made.push(r);
+    }
+    expect(made).toEqual([12, 13, 14, 15, 16]);
+    const blocks = fs.statfs().freeBlocks;
+    expect(fs.mkdir(ROOT_INO, 'd', 0o755)).toBe(-ENOSPC);
+    expect(fs.statfs()).toMatchObject({ freeFiles: 0, freeBlocks: blocks });
+    expect(fs.unlink(ROOT_INO, 'f2')).toBe(0);
+    expect(fs.create(ROOT_INO, 'again', 0o644)).toBe(14);
+  });
+});
+
 describe('ext2 namespace', () => {
   it('mkdir and rmdir keep link counts (2 + subdirectories) and used-dir counts', () => {
     const { fs } = freshFs();
@@ -167,6 +204,20 @@ describe('ext2 namespace', () => {
     expect(fs.readlink(slow)).toBe(longTarget);
     expect(fs.symlink(ROOT_INO, 'huge', 'x'.repeat(1024))).toBe(-ENAMETOOLONG);
     expect(ok(fs.readdir(ROOT_INO)).find((e) => e.name === 'fast')?.fileType).toBe(FT_SYMLINK);
+  });
+
+  it('device nodes keep their numbers in i_block and free no blocks when removed', () => {
+    const { fs } = freshFs();
+    const free = fs.statfs().freeBlocks;
+    const tty = ok(fs.create(ROOT_INO, 'tty1', 0o20620, 0, 5, (4 << 8) | 1));
+    const big = ok(fs.create(ROOT_INO, 'sdq', 0o60660, 0, 6, (259 << 8) | (300 & 0xff) | ((300 & ~0xff) << 12)));
+    const fifo = ok(fs.create(ROOT_INO, 'pipe', 0o10644));
+    expect(ok<Stat>(fs.getattr(tty))).toMatchObject({ mode: 0o20620, rdev: (4 << 8) | 1, sizeBytes: 0, blocks512: 0 });
+    expect(ok<Stat>(fs.getattr(big)).rdev).toBe((259 << 8) | (300 & 0xff) | ((300 & ~0xff) << 12));
+    expect(ok<Stat>(fs.getattr(fifo))).toMatchObject({ mode: 0o10644, rdev: 0 });
+    for (const n of ['tty1', 'sdq', 'pipe']) expect(fs.unlink(ROOT_INO, n)).toBe(0);
+    expect(fs.statfs().freeBlocks).toBe(free);
+    expect(fs.fs.log).toEqual([]);
   });
 
   it('hard links share an inode until the last name goes', () => {

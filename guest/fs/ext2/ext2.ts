@@ -5,16 +5,17 @@
 
 import type { BlockDevice } from '../../block/block-device';
 import { bmapAlloc } from './block-map';
-import { addEntry, findEntry, isDotName, isEmptyDir, listEntries, removeEntry, retargetEntry } from './dir';
-import { emitDotBlock, fileTypeFromMode, FT_DIR, NAME_MAX } from './dirent';
+import { addEntry, findEntry, isDotName, isEmptyDir, listEntries, removeEntry } from './dir';
+import { emitDotBlock, fileTypeFromMode, NAME_MAX } from './dirent';
 import { EEXIST, EINVAL, EISDIR, EMLINK, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, EROFS, isErr, type Errno } from './errno';
 import { readData, releaseInode, truncateData, writeData } from './file';
 import { Ext2Fs, type MountError, type MountOptions } from './fs';
 import {
-  blankInode, FAST_SYMLINK_MAX, isDir, isFastSymlink, isReg, isSymlink, packFastSymlink, ROOT_INO, S_IFDIR, S_IFLNK,
+  blankInode, decodeRdev, encodeRdev, FAST_SYMLINK_MAX, isDeviceNode, isDir, isFastSymlink, isReg, isSymlink, packFastSymlink, ROOT_INO, S_IFDIR, S_IFLNK,
   S_IFMT, S_IFREG, unpackFastSymlink, type Inode,
 } from './inode';
 import { statfsOf, type Statfs } from './statfs';
+import { renameEntry } from './rename';
 
 export { ROOT_INO };
 export type { Statfs };
@@ -33,6 +34,8 @@ export interface Stat {
   mtimeSec: number;
   ctimeSec: number;
   blockSizeBytes: number;
+  /** Device number (st_rdev encoding) of a character or block special file, else 0. */
+  rdev: number;
 }
 
 export interface SetAttr {
@@ -91,6 +94,7 @@ export class Ext2 {
     return {
       ino, mode: i.mode, links: i.links, uid: i.uid, gid: i.gid, sizeBytes: i.sizeBytes, blocks512: i.blocks512,
       atimeSec: i.atime, mtimeSec: i.mtime, ctimeSec: i.ctime, blockSizeBytes: this.fs.blockSizeBytes,
+      rdev: isDeviceNode(i) ? decodeRdev(i.block) : 0,
     };
   }
 
@@ -141,11 +145,14 @@ export class Ext2 {
     return this.setattr(ino, { sizeBytes });
   }
 
-  /** A regular file (or fifo/socket/device node: the type comes from `mode`, regular if none). */
-  create(dirIno: number, name: string, mode: number, uid = 0, gid = 0): number | Errno {
+  /** A regular file, or with a type in `mode` a fifo, socket or device node (mknod). */
+  create(dirIno: number, name: string, mode: number, uid = 0, gid = 0, rdev = 0): number | Errno {
     const type = mode & S_IFMT || S_IFREG;
     if (type === S_IFDIR || type === S_IFLNK) return -EINVAL;
-    return this.newInode(dirIno, name, type | (mode & 0o7777), uid, gid, () => 0);
+    return this.newInode(dirIno, name, type | (mode & 0o7777), uid, gid, (_ino, inode) => {
+      if (isDeviceNode(inode)) inode.block = encodeRdev(rdev);
+      return 0;
+    });
   }
 
   mkdir(dirIno: number, name: string, mode: number, uid = 0, gid = 0): number | Errno {
@@ -254,6 +261,16 @@ export class Ext2 {
     return this.fs.sync();
   }
 
+  /** Data goes to the device as it is written, so fsync of one inode is a device sync. */
+  fsync(ino: number): Errno | 0 {
+    if (!this.fs.validIno(ino)) return -EINVAL;
+    return this.fs.sync();
+  }
+
+  remount(readonly: boolean): MountError | null {
+    return this.fs.remount(readonly);
+  }
+
   unmount(): Errno | 0 {
     return this.fs.unmount();
   }
@@ -348,85 +365,4 @@ export class Ext2 {
     const a = addEntry(this.fs, dirIno, parent, enc.encode(name), ino, fileTypeFromMode(mode));
     return a === 0 ? ino : undo(a);
   }
-}
-
-/** rename(2) on inodes, in its own function to keep the steps readable. */
-function renameEntry(x: Ext2, oldDirIno: number, oldName: string, newDirIno: number, newName: string): Errno | 0 {
-  const fs = x.fs;
-  if (oldName === '.' || oldName === '..' || newName === '.' || newName === '..') return -EINVAL;
-  const src = x.findIn(oldDirIno, oldName);
-  if (isErr(src)) return src;
-  const srcIno = src.inode;
-  const srcInode = fs.readInode(srcIno);
-  if (isErr(srcInode)) return srcInode;
-  const srcIsDir = isDir(srcInode);
-  if (oldDirIno === newDirIno && oldName === newName) return 0;
-  if (srcIsDir) {
-    const loop = isAncestor(x, srcIno, newDirIno);
-    if (isErr(loop)) return loop;
-    if (loop) return -EINVAL;
-  }
-  const newDir = x.dirInode(newDirIno);
-  if (isErr(newDir)) return newDir;
-  const dst = findEntry(fs, newDir, enc.encode(newName));
-  let replacedDir = false;
-  if (!isErr(dst)) {
-    const dstIno = dst.inode;
-    if (dstIno === srcIno) return 0;
-    const dstInode = fs.readInode(dstIno);
-    if (isErr(dstInode)) return dstInode;
-    if (isDir(dstInode)) {
-      if (!srcIsDir) return -EISDIR;
-      const empty = isEmptyDir(fs, dstInode);
-      if (isErr(empty)) return empty;
-      if (!empty) return -ENOTEMPTY;
-      replacedDir = true;
-    } else if (srcIsDir) return -ENOTDIR;
-    const r = retargetEntry(fs, dst, srcIno, fileTypeFromMode(srcInode.mode));
-    if (r !== 0) return r;
-    const d = replacedDir ? x.releaseOrKeep(dstIno, dstInode) : x.dropLink(dstIno);
-    if (d !== 0) return d;
-  } else {
-    if (dst !== -ENOENT) return dst;
-    const ok = x.dirForInsert(newDirIno, newName);
-    if (isErr(ok)) return ok;
-    if (srcIsDir && oldDirIno !== newDirIno && ok.links >= LINK_MAX) return -EMLINK;
-    const r = addEntry(fs, newDirIno, ok, enc.encode(newName), srcIno, fileTypeFromMode(srcInode.mode));
-    if (r !== 0) return r;
-  }
-  // Find the old name again: inserting may have rewritten the block it sits in.
-  const again = x.findIn(oldDirIno, oldName);
-  if (isErr(again)) return again;
-  const rm = removeEntry(fs, oldDirIno, again);
-  if (rm !== 0) return rm;
-  x.touchDir(oldDirIno);
-  x.touchDir(newDirIno);
-  x.adjustLinks(srcIno, 0);
-  if (srcIsDir && oldDirIno !== newDirIno) {
-    const moved = x.dirInode(srcIno);
-    if (isErr(moved)) return moved;
-    const dotdot = findEntry(fs, moved, Uint8Array.of(0x2e, 0x2e));
-    if (isErr(dotdot)) return dotdot;
-    const r = retargetEntry(fs, dotdot, newDirIno, FT_DIR);
-    if (r !== 0) return r;
-    const a = x.adjustLinks(oldDirIno, -1);
-    if (a !== 0) return a;
-    if (!replacedDir) return x.adjustLinks(newDirIno, +1);
-  } else if (replacedDir) {
-    return x.adjustLinks(newDirIno, -1);
-  }
-  return 0;
-}
-
-/** Whether `ancestor` is `ino` or one of its parents, following ".." up to the root. */
-function isAncestor(x: Ext2, ancestor: number, ino: number): boolean | Errno {
-  let cur = ino;
-  for (let steps = 0; steps < x.fs.sb.inodesCount; steps++) {
-    if (cur === ancestor) return true;
-    if (cur === ROOT_INO) return false;
-    const parent = x.lookup(cur, '..');
-    if (isErr(parent)) return parent;
-    cur = parent;
-  }
-  return -EINVAL;
 }

@@ -4,7 +4,7 @@
 import { bmap, bmapAlloc, truncateBlocks } from './block-map';
 import { EFBIG, ENOSPC, isErr, type Errno } from './errno';
 import type { Ext2Fs } from './fs';
-import { isDir, isFastSymlink, isReg, N_BLOCKS, type Inode } from './inode';
+import { isDeviceNode, isDir, isFastSymlink, isReg, N_BLOCKS, type Inode } from './inode';
 import { RO_COMPAT_LARGE_FILE } from './superblock';
 
 /** The largest file the block map can address at this block size. */
@@ -113,7 +113,8 @@ export function truncateData(fs: Ext2Fs, inode: Inode, sizeBytes: number): Errno
 export function releaseInode(fs: Ext2Fs, ino: number, inode: Inode): Errno | 0 {
   const dir = isDir(inode);
   fs.dirSlackHint.delete(ino);
-  if (!isFastSymlink(inode, fs.blockSizeBytes)) {
+  // Fast symlinks and device nodes keep text or a device number in i_block, not block pointers.
+  if (!isFastSymlink(inode, fs.blockSizeBytes) && !isDeviceNode(inode)) {
     const r = truncateBlocks(fs, inode, 0);
     if (r !== 0) return r;
   } else {

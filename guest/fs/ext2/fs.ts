@@ -50,7 +50,7 @@ export class Ext2Fs implements BlockStore {
     readonly dev: BlockDevice,
     readonly sb: Superblock,
     readonly groups: GroupDesc[],
-    readonly readonly: boolean,
+    private ro: boolean,
     readonly name: string,
     nowSec: (() => number) | undefined,
   ) {
@@ -88,6 +88,28 @@ export class Ext2Fs implements BlockStore {
       if (r !== 0) return fail(EIO, 'unable to write superblock');
     }
     return fs;
+  }
+
+  get readonly(): boolean {
+    return this.ro;
+  }
+
+  /** mount -o remount,ro / rw: going read-only syncs and marks the filesystem clean. */
+  remount(readonly: boolean): MountError | null {
+    if (readonly === this.ro || !this.mounted) return null;
+    if (readonly) {
+      this.sb.state |= EXT2_VALID_FS;
+      this.metaDirty = true;
+      if (this.sync() !== 0) return { errno: -EIO, message: `EXT2-fs (${this.name}): error: unable to write superblock` };
+      this.ro = true;
+      return null;
+    }
+    const roOnly = this.sb.featureRoCompat & ~SUPPORTED_RO_COMPAT;
+    if (roOnly) return { errno: -EROFS, message: `EXT2-fs (${this.name}): error: couldn't remount RDWR because of unsupported optional features (${roOnly.toString(16)}: ${featureNames(roOnly, RO_COMPAT_NAMES)})` };
+    this.ro = false;
+    this.sb.state &= ~EXT2_VALID_FS;
+    this.metaDirty = true;
+    return this.sync() === 0 ? null : { errno: -EIO, message: `EXT2-fs (${this.name}): error: unable to write superblock` };
   }
 
   // ---- blocks ---------------------------------------------------------------------------

@@ -144,3 +144,31 @@ export function unpackFastSymlink(block: number[], lenBytes: number): Uint8Array
   block.forEach((w, k) => setLe(bytes, 4 * k, 4, w));
   return bytes.slice(0, Math.min(lenBytes, FAST_SYMLINK_MAX));
 }
+
+/**
+ * Device numbers of character and block special files, stored in i_block as Linux's ext2 does:
+ * the old 16-bit form in i_block[0] when major and minor fit in a byte, else the new form in
+ * i_block[1]. `rdev` is the userspace st_rdev encoding (glibc's makedev for 32-bit values).
+ */
+export function encodeRdev(rdev: number): number[] {
+  const major = ((rdev >>> 8) & 0xfff) >>> 0;
+  const minor = ((rdev & 0xff) | ((rdev >>> 12) & 0xfff00)) >>> 0;
+  const block = new Array<number>(N_BLOCKS).fill(0);
+  if (major < 256 && minor < 256) block[0] = (major << 8) | minor;
+  else block[1] = ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
+  return block;
+}
+
+export function decodeRdev(block: number[]): number {
+  if (block[0] !== 0) {
+    const major = (block[0] >>> 8) & 0xff;
+    const minor = block[0] & 0xff;
+    return ((major << 8) | minor) >>> 0;
+  }
+  return block[1] >>> 0;
+}
+
+export function isDeviceNode(i: Inode): boolean {
+  const t = fileType(i.mode);
+  return t === S_IFCHR || t === S_IFBLK;
+}

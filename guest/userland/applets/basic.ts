@@ -1,9 +1,11 @@
 // Small applets: echo, printf, true, false, yes, seq, basename, dirname, clear, sleep, sync.
 
+import { strftime } from '../libc/calendar';
+import { strerror } from '../libc/errno';
 import { NR } from '../libc/numbers';
 import type { Runtime } from '../libc/runtime';
 import type { Sc } from '../libc/sys';
-import { basename, dirname, intArg } from './common';
+import { basename, dirname } from './common';
 import { echoText, printfText } from './printf-format';
 
 export function* echo(rt: Runtime): Sc<number> {
@@ -125,4 +127,32 @@ export function* sync(rt: Runtime): Sc<number> {
   return 0;
 }
 
-export { intArg };
+
+/** date [-u] [-d @SECONDS] [+FORMAT]: UTC, from CLOCK_REALTIME (the virtual clock). */
+export function* date(rt: Runtime): Sc<number> {
+  const args = rt.argv.slice(1);
+  let sec = Math.floor((yield* rt.sys.clockGettimeNs(0)) / 1e9);
+  let fmt = '%a %b %e %H:%M:%S %Z %Y';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-u' || a === '-R') continue;
+    if (a === '-d' && /^@-?[0-9]+$/.test(args[i + 1] ?? '')) sec = Number(args[++i]!.slice(1));
+    else if (a.startsWith('+')) fmt = a.slice(1);
+    else {
+      yield* rt.error(`invalid date '${a}'`);
+      return 1;
+    }
+  }
+  rt.out.put(`${strftime(fmt, sec)}\n`);
+  return 0;
+}
+
+export function* pwd(rt: Runtime): Sc<number> {
+  const cwd = yield* rt.sys.getcwd();
+  if (typeof cwd === 'number') {
+    yield* rt.error(`getcwd: ${strerror(cwd)}`);
+    return 1;
+  }
+  rt.out.put(`${cwd}\n`);
+  return 0;
+}

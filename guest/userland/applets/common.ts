@@ -86,12 +86,3 @@ export function dirname(p: string): string {
   const d = t.slice(0, i).replace(/\/+$/, '');
   return d === '' ? '/' : d;
 }
-
-/** Integer argument parsing with BusyBox's "invalid number 'x'" message. */
-export function* intArg(rt: Runtime, s: string): Sc<number | undefined> {
-  if (!/^[-+]?[0-9]+$/.test(s)) {
-    yield* rt.error(`invalid number '${s}'`);
-    return undefined;
-  }
-  return Number(s);
-}

@@ -188,7 +188,7 @@ export function* sed(rt: Runtime): Sc<number> {
   const o = yield* options(rt, 'ne:f:Eri');
   if (!o) return 1;
   const operands = [...o.operands];
-  const script = o.values.get('e') ?? operands.shift();
+  const script = o.lists.has('e') ? o.lists.get('e')!.join('\n') : operands.shift();
   if (script === undefined) {
     yield* rt.error('no script specified');
     return 1;

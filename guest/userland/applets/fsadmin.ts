@@ -1,5 +1,6 @@
 // File-system applets: mount, umount, df, du, stat.
 
+import { strftime } from '../libc/calendar';
 import { strerror } from '../libc/errno';
 import { O_DIRECTORY, O_RDONLY, S_IFDIR, S_IFMT } from '../libc/numbers';
 import type { Runtime } from '../libc/runtime';
@@ -112,8 +113,8 @@ function fileType(mode: number): string {
   return ({ [0o040000]: 'directory', [0o100000]: 'regular file', [0o120000]: 'symbolic link', [0o020000]: 'character special file', [0o060000]: 'block special file', [0o010000]: 'fifo', [0o140000]: 'socket' } as Record<number, string>)[t] ?? 'unknown';
 }
 
-function isoTime(sec: number): string {
-  return `${new Date(sec * 1000).toISOString().replace('T', ' ').slice(0, 19)}.000000000 +0000`;
+function isoTime(sec: number, nsec: number): string {
+  return strftime('%Y-%m-%d %H:%M:%S.%N %z', sec, nsec);
 }
 
 export function statFormat(fmt: string, name: string, st: Stat, user: string, group: string): string {
@@ -125,31 +126,31 @@ export function statFormat(fmt: string, name: string, st: Stat, user: string, gr
 }
 
 function statField(c: string, name: string, st: Stat, user: string, group: string): string {
-    switch (c) {
-      case '%': return '%';
-      case 'n': return name;
-      case 's': return String(st.sizeBytes);
-      case 'a': return (st.mode & 0o7777).toString(8);
-      case 'A': return modeString(st.mode);
-      case 'F': return fileType(st.mode);
-      case 'h': return String(st.nlink);
-      case 'i': return String(st.ino);
-      case 'u': return String(st.uid);
-      case 'g': return String(st.gid);
-      case 'U': return user;
-      case 'G': return group;
-      case 'b': return String(st.blocks);
-      case 'B': return '512';
-      case 'o': return String(st.blksize);
-      case 'd': return String(st.dev);
-      case 'D': return st.dev.toString(16);
-      case 'x': return isoTime(st.atimeSec);
-      case 'y': return isoTime(st.mtimeSec);
-      case 'z': return isoTime(st.ctimeSec);
-      case 'X': return String(st.atimeSec);
-      case 'Y': return String(st.mtimeSec);
-      default: return String(st.ctimeSec);
-    }
+  switch (c) {
+    case '%': return '%';
+    case 'n': return name;
+    case 's': return String(st.sizeBytes);
+    case 'a': return (st.mode & 0o7777).toString(8);
+    case 'A': return modeString(st.mode);
+    case 'F': return fileType(st.mode);
+    case 'h': return String(st.nlink);
+    case 'i': return String(st.ino);
+    case 'u': return String(st.uid);
+    case 'g': return String(st.gid);
+    case 'U': return user;
+    case 'G': return group;
+    case 'b': return String(st.blocks);
+    case 'B': return '512';
+    case 'o': return String(st.blksize);
+    case 'd': return String(st.dev);
+    case 'D': return st.dev.toString(16);
+    case 'x': return isoTime(st.atimeSec, st.atimeNsec);
+    case 'y': return isoTime(st.mtimeSec, st.mtimeNsec);
+    case 'z': return isoTime(st.ctimeSec, st.ctimeNsec);
+    case 'X': return String(st.atimeSec);
+    case 'Y': return String(st.mtimeSec);
+    default: return String(st.ctimeSec);
+  }
 }
 
 export function* stat(rt: Runtime): Sc<number> {

@@ -5,7 +5,7 @@ import type { Runtime } from '../libc/runtime';
 import type { Sc } from '../libc/sys';
 import { fromUtf8 } from '../libc/text';
 import { options, splitLines } from './common';
-import { compile } from './regex';
+import { posixToJs } from './regex';
 import { InStream } from '../libc/stdio';
 
 function escapeLiteral(s: string): string {
@@ -22,13 +22,16 @@ export function* grep(rt: Runtime): Sc<number> {
     return 2;
   }
   const extended = o.flags.has('E') || rt.name === 'egrep';
-  const sources = patterns.flatMap((p) => p.split('\n')).map((p) => (o.flags.has('F') ? escapeLiteral(p) : p));
-  let src = sources.join(extended || o.flags.has('F') ? '|' : '\\|');
+  const fixed = o.flags.has('F');
+  const sources = patterns.flatMap((p) => p.split('\n')).map((p) => (fixed ? escapeLiteral(p) : posixToJs(p, extended)));
+  let src = sources.join('|');
   if (o.flags.has('w')) src = `\\b(?:${src})\\b`;
   if (o.flags.has('x')) src = `^(?:${src})$`;
-  const re = compile(src, extended || o.flags.has('F'), o.flags.has('i') ? 'i' : '');
-  if (typeof re === 'string') {
-    yield* rt.error(re);
+  let re: RegExp;
+  try {
+    re = new RegExp(src, o.flags.has('i') ? 'i' : '');
+  } catch {
+    yield* rt.error(`bad regex '${patterns[0]}'`);
     return 2;
   }
   const files = operands.length === 0 ? ['-'] : operands;

@@ -28,6 +28,8 @@ const MAINS: ReadonlyArray<readonly [string, Main]> = [
   ['clear', basic.clear],
   ['sleep', basic.sleep],
   ['sync', basic.sync],
+  ['date', basic.date],
+  ['pwd', basic.pwd],
   ['cat', view.cat],
   ['head', view.head],
   ['tail', view.tail],

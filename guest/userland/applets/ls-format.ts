@@ -1,6 +1,7 @@
 // Pure formatting for ls: mode strings, BusyBox's long-listing columns and dates, and the
 // multi-column layout used on a terminal (names top-to-bottom, width = longest + 2).
 
+import { strftime } from '../libc/calendar';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFSOCK } from '../libc/numbers';
 
 export function modeString(mode: number): string {
@@ -16,16 +17,10 @@ export function modeString(mode: number): string {
   );
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** "Nov 23 00:45" for times within six months of now, else "Nov 23  2025" (UTC). */
 export function lsDate(mtimeSec: number, nowSec: number): string {
-  const d = new Date(mtimeSec * 1000);
-  const mon = MONTHS[d.getUTCMonth()]!;
-  const day = String(d.getUTCDate()).padStart(2);
   const recent = Math.abs(nowSec - mtimeSec) < (365 / 2) * 86400;
-  if (recent) return `${mon} ${day} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-  return `${mon} ${day}  ${d.getUTCFullYear()}`;
+  return strftime(recent ? '%b %e %H:%M' : '%b %e  %Y', mtimeSec);
 }
 
 export interface LongEntry {

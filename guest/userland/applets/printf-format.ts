@@ -88,10 +88,21 @@ interface Spec {
   conv: string;
 }
 
+/** toFixed with C's rounding of exact binary ties to even (printf "%.1f" 2.25 → 2.2). */
+export function fixedC(v: number, p: number): string {
+  const scaled = v * 10 ** p;
+  if (Number.isFinite(scaled) && Math.abs(scaled) < 2 ** 52 && !Number.isInteger(scaled) && Number.isInteger(scaled * 2) && scaled / 10 ** p === v) {
+    const lo = Math.floor(scaled);
+    const even = lo % 2 === 0 ? lo : lo + 1;
+    return (even / 10 ** p).toFixed(p);
+  }
+  return v.toFixed(p);
+}
+
 function formatFloat(v: number, spec: Spec): string {
   const p = spec.precision ?? 6;
   const c = spec.conv;
-  if (c === 'f' || c === 'F') return v.toFixed(p);
+  if (c === 'f' || c === 'F') return fixedC(v, p);
   if (c === 'e' || c === 'E') {
     const s = v.toExponential(p).replace(/e([-+])(\d)$/, 'e$10$2');
     return c === 'E' ? s.toUpperCase() : s;
@@ -159,7 +170,7 @@ export function printfText(format: string, args: readonly string[]): PrintfResul
     for (let i = 0; i < format.length; ) {
       const c = format[i]!;
       if (c === '\\') {
-        const m = /^\\([0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)/s.exec(format.slice(i))![0];
+        const m = /^\\([0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)/s.exec(format.slice(i))?.[0] ?? '\\';
         const u = unescape(m, false);
         out += u.text;
         if (u.stop) return { out, errors, status: errors.length > 0 ? 1 : 0 };

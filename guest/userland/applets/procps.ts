@@ -24,8 +24,11 @@ export interface PsRow {
   command: string;
 }
 
-export function formatPs(rows: readonly PsRow[]): string {
-  return ['PID   USER     COMMAND\n', ...rows.map((r) => `${String(r.pid).padStart(5)} ${r.user.slice(0, 8).padEnd(8)} ${r.command}\n`)].join('');
+/** On a terminal BusyBox cuts each line to the width minus one; `widthCols` 0 = no limit. */
+export function formatPs(rows: readonly PsRow[], widthCols = 0): string {
+  const cut = (line: string): string => (widthCols > 0 ? line.slice(0, widthCols - 1) : line);
+  return ['PID   USER     COMMAND', ...rows.map((r) => `${String(r.pid).padStart(5)} ${r.user.slice(0, 8).padEnd(8)} ${r.command}`)]
+    .map((l) => `${cut(l)}\n`).join('');
 }
 
 /** The COMMAND column: the command line, or [comm] for kernel threads / empty cmdline. */
@@ -57,7 +60,8 @@ export function* ps(rt: Runtime): Sc<number> {
     const uid = typeof st === 'number' ? 0 : st.uid;
     rows.push({ pid, user: nameOf(passwd, uid), command: psCommand(cmdline, stat) });
   }
-  rt.out.put(formatPs(rows));
+  const ws = (yield* rt.sys.isatty(1)) ? yield* rt.sys.ioctlWinsize(1) : undefined;
+  rt.out.put(formatPs(rows, ws === undefined ? 0 : ws.cols || 80));
   return 0;
 }
 

@@ -186,24 +186,51 @@ function selected(c: SedCommand, line: string, n: number, last: boolean): boolea
   return hit !== c.negate;
 }
 
+function expandReplacement(repl: string, groups: readonly (string | undefined)[]): string {
+  return repl.replace(/\\([0-9&n\\])|&/g, (all, d: string | undefined) => {
+    if (all === '&') return groups[0] ?? '';
+    if (d === '&') return '&';
+    if (d === 'n') return '\n';
+    if (d === '\\') return '\\';
+    return groups[Number(d)] ?? '';
+  });
+}
+
+/** s///: POSIX rules for empty matches (none right after a previous match), Nth occurrence, g. */
 export function substitute(c: SedCommand, line: string): { text: string; done: boolean } {
   const re = new RegExp(c.re!.source, c.re!.flags.replace('g', '') + 'g');
+  let out = '';
+  let pos = 0;
   let k = 0;
   let done = false;
-  const text = line.replace(re, (...m: unknown[]) => {
-    const groups = m.slice(0, -2).filter((x) => typeof x === 'string' || x === undefined) as (string | undefined)[];
+  let lastEnd = -1;
+  for (let guard = 0; pos <= line.length && guard <= line.length + 1; guard++) {
+    re.lastIndex = pos;
+    const m = re.exec(line);
+    if (!m) break;
+    if (m[0] === '' && m.index === lastEnd) {
+      if (m.index >= line.length) break;
+      out += line.slice(pos, m.index + 1);
+      pos = m.index + 1;
+      continue;
+    }
     k++;
-    if (k < c.occurrence! || (done && !c.global)) return groups[0]!;
-    done = true;
-    return c.replacement!.replace(/\\([0-9&n\\])|&/g, (all, d: string | undefined) => {
-      if (all === '&') return groups[0]!;
-      if (d === '&') return '&';
-      if (d === 'n') return '\n';
-      if (d === '\\') return '\\';
-      return groups[Number(d)] ?? '';
-    });
-  });
-  return { text, done };
+    const replace = k >= c.occurrence! && (!done || c.global!);
+    out += line.slice(pos, m.index) + (replace ? expandReplacement(c.replacement!, m) : m[0]);
+    if (replace) done = true;
+    lastEnd = m.index + m[0].length;
+    if (m[0] === '') {
+      if (m.index >= line.length) {
+        pos = line.length + 1;
+        break;
+      }
+      out += line[m.index];
+      pos = m.index + 1;
+    } else pos = lastEnd;
+    if (done && !c.global) break;
+  }
+  if (pos <= line.length) out += line.slice(pos);
+  return { text: out, done };
 }
 
 /** Runs the script over the lines; returns output and whether q ended it early. */

@@ -1,5 +1,6 @@
 // System information applets: uname, hostname, id, env, free, dmesg, uptime, lspci.
 
+import { strftime } from '../libc/calendar';
 import { strerror } from '../libc/errno';
 import { O_DIRECTORY, O_RDONLY } from '../libc/numbers';
 import type { Runtime } from '../libc/runtime';
@@ -129,7 +130,7 @@ export function* uptime(rt: Runtime): Sc<number> {
   const si = yield* rt.sys.sysinfo();
   if (typeof si === 'number') return 1;
   const nowS = Math.floor((yield* rt.sys.clockGettimeNs(0)) / 1e9);
-  const hms = new Date(nowS * 1000).toISOString().slice(11, 19);
+  const hms = strftime('%T', nowS);
   const up = si.uptimeSec;
   const days = Math.floor(up / 86400);
   const h = Math.floor((up % 86400) / 3600);

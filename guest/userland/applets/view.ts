@@ -34,7 +34,7 @@ export function* cat(rt: Runtime): Sc<number> {
 
 /** "-N" (old style) becomes "-n N". */
 function modernize(argv: readonly string[]): string[] {
-  return argv.map((a, i) => (i > 0 && /^-[0-9]+$/.test(a) ? `-n${a.slice(1)}` : a));
+  return argv.map((a, i) => (i > 0 && /^-[0-9]+$/.test(a) && argv[i - 1] !== '-n' && argv[i - 1] !== '-c' ? `-n${a.slice(1)}` : a));
 }
 
 function* headTail(rt: Runtime, tail: boolean): Sc<number> {

@@ -4,7 +4,10 @@
 
 export interface Options {
   flags: Map<string, number>;
+  /** The last value of each option that takes an argument. */
   values: Map<string, string>;
+  /** Every value of each option, in order (sed -e A -e B). */
+  lists: Map<string, string[]>;
   operands: string[];
 }
 
@@ -13,6 +16,7 @@ export type OptionsResult = Options | { error: string };
 export function getopt(args: readonly string[], spec: string, permute = false): OptionsResult {
   const flags = new Map<string, number>();
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const operands: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -32,14 +36,17 @@ export function getopt(args: readonly string[], spec: string, permute = false): 
       if (at < 0 || c === ':') return { error: `invalid option -- '${c}'` };
       if (spec[at + 1] === ':') {
         const rest = a.slice(j + 1);
-        if (rest !== '') values.set(c, rest);
-        else if (i + 1 < args.length) values.set(c, args[++i]!);
+        let value: string;
+        if (rest !== '') value = rest;
+        else if (i + 1 < args.length) value = args[++i]!;
         else return { error: `option requires an argument -- '${c}'` };
+        values.set(c, value);
+        lists.set(c, [...(lists.get(c) ?? []), value]);
         break;
       }
       flags.set(c, (flags.get(c) ?? 0) + 1);
     }
   }
   operands.push(...args.slice(i));
-  return { flags, values, operands };
+  return { flags, values, lists, operands };
 }

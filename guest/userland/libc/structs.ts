@@ -16,8 +16,11 @@ export interface Stat {
   blksize: number;
   blocks: number;
   atimeSec: number;
+  atimeNsec: number;
   mtimeSec: number;
+  mtimeNsec: number;
   ctimeSec: number;
+  ctimeNsec: number;
 }
 
 /** struct stat (asm-generic/stat.h) is 128 bytes on aarch64. */
@@ -46,8 +49,11 @@ export function parseStat(b: Uint8Array): Stat | undefined {
     blksize: v.getInt32(56, true),
     blocks: i64(v, 64),
     atimeSec: i64(v, 72),
+    atimeNsec: u64(v, 80),
     mtimeSec: i64(v, 88),
+    mtimeNsec: u64(v, 96),
     ctimeSec: i64(v, 104),
+    ctimeNsec: u64(v, 112),
   };
 }
 
@@ -66,8 +72,11 @@ export function emitStat(s: Stat): Uint8Array {
   v.setInt32(56, s.blksize, true);
   v.setBigInt64(64, BigInt(s.blocks), true);
   v.setBigInt64(72, BigInt(s.atimeSec), true);
+  v.setBigUint64(80, BigInt(s.atimeNsec), true);
   v.setBigInt64(88, BigInt(s.mtimeSec), true);
+  v.setBigUint64(96, BigInt(s.mtimeNsec), true);
   v.setBigInt64(104, BigInt(s.ctimeSec), true);
+  v.setBigUint64(112, BigInt(s.ctimeNsec), true);
   return b;
 }
 

@@ -7,6 +7,8 @@ import { O_RDONLY } from '../libc/numbers';
 import type { Sc } from '../libc/sys';
 import { fromUtf8 } from '../libc/text';
 import { echoText, printfText } from '../applets/printf-format';
+import { alias, unalias } from './builtins-alias';
+import { fg, getopts } from './builtins-getopts';
 import { killBuiltin, trapBuiltin } from './builtins-signals';
 import { VAR_BUILTINS } from './builtins-vars';
 import { findJob, jobLine, reapChildren, waitBuiltin } from './jobs';
@@ -241,5 +243,9 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['trap', special(trapBuiltin)],
   ['type', regular(typeBuiltin)],
   ['command', regular(commandV)],
+  ['getopts', regular(getopts)],
+  ['alias', regular(alias)],
+  ['unalias', regular(unalias)],
+  ['fg', regular(fg)],
   ...VAR_BUILTINS,
 ]);

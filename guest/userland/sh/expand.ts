@@ -6,7 +6,7 @@
 import type { Sc } from '../libc/sys';
 import { evaluate } from './arith';
 import { unitEnd } from './lexer';
-import { hasGlobChars, trimPattern, unescapePattern } from './pattern';
+import { hasGlobChars, replacePattern, trimPattern } from './pattern';
 
 export interface ExpandHost {
   getVar(name: string): string | undefined;
@@ -19,6 +19,8 @@ export interface ExpandHost {
   /** Pathname expansion of an escaped pattern: sorted matches, or [] for none. */
   glob(pattern: string): Sc<string[]>;
   readonly noGlob: boolean;
+  /** set -u: expanding an unset variable is an error. */
+  readonly noUnset: boolean;
 }
 
 /** An expansion error; the shell prints `sh: message` and fails the command with `status`. */
@@ -32,7 +34,7 @@ export class ExpandError extends Error {
 }
 
 type Piece = { text: string; quoted: boolean; split: boolean } | 'break';
-type Mode = 'word' | 'dquote' | 'heredoc';
+type Mode = 'word' | 'dquote' | 'heredoc' | 'prompt';
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
@@ -87,6 +89,11 @@ export class Expander {
 
   *hereDoc(body: string): Sc<string> {
     return joinText(yield* this.pieces(body, 'heredoc'));
+  }
+
+  /** PS1/PS2: parameter, command and arithmetic expansion; backslashes kept for the prompt escapes. */
+  *prompt(ps: string): Sc<string> {
+    return joinText(yield* this.pieces(ps, 'prompt'));
   }
 
   private split(pieces: readonly Piece[]): { text: string; pattern: string }[] {
@@ -173,6 +180,10 @@ export class Expander {
       return i + 1;
     }
     if (n === '\n') return i + 2;
+    if (mode === 'prompt') {
+      out.push(lit('\\', true));
+      return i + 1;
+    }
     if (mode === 'word' || '$`\\'.includes(n) || (mode === 'dquote' && n === '"')) {
       out.push(lit(n, true));
       return i + 2;
@@ -228,7 +239,7 @@ export class Expander {
     if (n !== undefined && NAME_START.test(n)) {
       let j = i + 1;
       while (j < raw.length && NAME_CHAR.test(raw[j]!)) j++;
-      out.push(...this.valuePieces(this.host.getVar(raw.slice(i + 1, j)) ?? '', quoted));
+      out.push(...this.valuePieces(this.lookup(raw.slice(i + 1, j)) ?? '', quoted));
       return j;
     }
     if (n !== undefined && (/[0-9]/.test(n) || SPECIALS.includes(n))) {
@@ -255,7 +266,7 @@ export class Expander {
     return this.valuePieces(this.lookup(name) ?? '', quoted);
   }
 
-  private lookup(name: string): string | undefined {
+  private lookup(name: string, strict = true): string | undefined {
     if (/^[0-9]+$/.test(name)) {
       if (name === '0') return this.host.special('0');
       return this.host.positional()[Number(name) - 1];
@@ -264,7 +275,9 @@ export class Expander {
       if (name === '@' || name === '*') return this.host.positional().join(' ');
       return this.host.special(name);
     }
-    return this.host.getVar(name);
+    const v = this.host.getVar(name);
+    if (v === undefined && strict && this.host.noUnset) throw new ExpandError(`${name}: parameter not set`, 2);
+    return v;
   }
 
   private *braced(expr: string, quoted: boolean): Sc<Piece[]> {
@@ -275,9 +288,10 @@ export class Expander {
     }
     const name = m[2]!;
     const rest = m[3]!;
-    const value = this.lookup(name);
+    const value = this.lookup(name, rest === '' || rest.startsWith('/') || rest.startsWith('#') || rest.startsWith('%') || m[1] === '#');
     if (m[1] === '#') return this.valuePieces(String([...(value ?? '')].length), quoted);
     if (rest === '') return (name === '@' || name === '*') ? this.paramPieces(name, quoted) : this.valuePieces(value ?? '', quoted);
+    if (rest.startsWith('/')) return this.valuePieces(yield* this.replace(value ?? '', rest), quoted);
     const op = /^(:?[-=?+]|##?|%%?|:)/.exec(rest)?.[1];
     if (op === undefined) throw new ExpandError('syntax error: bad substitution', 2);
     const word = rest.slice(op.length);
@@ -317,6 +331,23 @@ export class Expander {
     }
   }
 
+  /** ${x/pat/rep} and ${x//pat/rep} (ash 1.35 takes /# and /% literally, as here). */
+  private *replace(value: string, spec: string): Sc<string> {
+    const mode = spec.startsWith('//') ? '//' : '/';
+    const body = spec.slice(mode.length);
+    let slash = -1;
+    for (let i = 0; i < body.length; i++) {
+      if (body[i] === '\\') i++;
+      else if (body[i] === '/') {
+        slash = i;
+        break;
+      }
+    }
+    const pat = yield* this.pattern(slash < 0 ? body : body.slice(0, slash));
+    const rep = slash < 0 ? '' : yield* this.text(body.slice(slash + 1));
+    return replacePattern(value, pat, rep, mode);
+  }
+
   /** ${x:offset[:length]} (ash's bash-compatible substring). */
   private *substring(value: string, spec: string): Sc<string> {
     const [offRaw, lenRaw] = spec.split(':', 2);
@@ -333,4 +364,3 @@ export class Expander {
   }
 }
 
-export { unescapePattern };

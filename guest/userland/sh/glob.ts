@@ -2,7 +2,7 @@
 // is matched against a directory listing; names starting with '.' match only an explicit
 // leading dot. Results are sorted, as ash sorts them.
 
-import { O_CLOEXEC, O_DIRECTORY, O_RDONLY } from '../libc/numbers';
+import { O_CLOEXEC, O_DIRECTORY, O_RDONLY, S_IFDIR, S_IFMT } from '../libc/numbers';
 import type { Sc, Sys } from '../libc/sys';
 import { hasGlobChars, patternMatch, unescapePattern } from './pattern';
 
@@ -42,12 +42,15 @@ export function* globPattern(sys: Sys, pattern: string): Sc<string[]> {
     paths = next;
     if (paths.length === 0) return [];
   }
-  if (pattern.endsWith('/')) paths = paths.map((p) => `${p}/`);
-  // Literal components after a glob may name nothing; keep only paths that exist.
+  // Literal components after a glob may name nothing; keep only paths that exist, and
+  // only directories when the pattern ends in a slash.
+  const dirsOnly = pattern.endsWith('/');
   const out: string[] = [];
   for (const p of paths) {
-    const st = yield* sys.lstat(p);
-    if (typeof st !== 'number') out.push(p);
+    const st = dirsOnly ? yield* sys.stat(p) : yield* sys.lstat(p);
+    if (typeof st === 'number') continue;
+    if (!dirsOnly) out.push(p);
+    else if ((st.mode & S_IFMT) === S_IFDIR) out.push(`${p}/`);
   }
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

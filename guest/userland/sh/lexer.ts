@@ -30,7 +30,13 @@ export class Lexer {
   pos = 0;
   private pendingHereDocs: HereDoc[] = [];
 
-  constructor(readonly src: string) {}
+  constructor(public src: string) {}
+
+  /** Alias substitution: the word at [start, start+len) is replaced by `text` and lexed again. */
+  replaceAt(start: number, len: number, text: string): void {
+    this.src = this.src.slice(0, start) + text + this.src.slice(start + len);
+    this.pos = start;
+  }
 
   expectHereDoc(doc: HereDoc): void {
     this.pendingHereDocs.push(doc);

@@ -43,8 +43,7 @@ function* initState(sh: Shell, ctx: NativeContext): Sc<void> {
   st.set('PPID', String(yield* sh.sys.getppid()));
   if (st.get('IFS') === undefined) st.set('IFS', ' \t\n');
   if (st.get('PATH') === undefined) st.set('PATH', '/sbin:/usr/sbin:/bin:/usr/bin');
-  const euid = yield* sh.sys.geteuid();
-  if (st.get('PS1') === undefined) st.set('PS1', euid === 0 ? '\\w \\$ ' : '\\w \\$ ');
+  if (st.get('PS1') === undefined) st.set('PS1', '\\w \\$ ');
   if (st.get('PS2') === undefined) st.set('PS2', '> ');
   if (st.get('PS4') === undefined) st.set('PS4', '+ ');
   const cwd = yield* sh.sys.getcwd();
@@ -117,7 +116,7 @@ function* loginProfile(sh: Shell): Sc<void> {
 
 /** Runs a whole program text command by command; a syntax error stops it with status 2. */
 function* runSource(sh: Shell, src: string, allowTailExec: boolean): Sc<number> {
-  const parser = new Parser(src);
+  const parser = new Parser(src, sh.state.aliases);
   let status = 0;
   let first = true;
   const single = allowTailExec && isSingleCommand(src);
@@ -181,7 +180,7 @@ function* interactiveLoop(sh: Shell): Sc<number> {
       return st.lastStatus;
     }
     pending += line.endsWith('\n') ? line : `${line}\n`;
-    const nodes = parseChunk(pending);
+    const nodes = parseChunk(pending, st.aliases);
     if (nodes === 'incomplete') continue;
     pending = '';
     if (nodes instanceof ShellSyntaxError) {
@@ -198,8 +197,8 @@ function* interactiveLoop(sh: Shell): Sc<number> {
   return st.lastStatus;
 }
 
-function parseChunk(src: string): Node[] | 'incomplete' | ShellSyntaxError {
-  const parser = new Parser(src);
+function parseChunk(src: string, aliases: ReadonlyMap<string, string>): Node[] | 'incomplete' | ShellSyntaxError {
+  const parser = new Parser(src, aliases);
   const nodes: Node[] = [];
   try {
     for (;;) {

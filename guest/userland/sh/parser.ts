@@ -11,12 +11,33 @@ const REDIR_OPS = new Set(['<', '>', '>>', '>|', '<>', '<&', '>&', '<<', '<<-'])
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ASSIGN_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
+/** Bound on alias substitutions in one command (an alias may name itself). */
+const MAX_ALIAS_EXPANSIONS = 32;
+const ALIAS_NAME_RE = /^[A-Za-z0-9_!%,@.\/-]+$/;
+
 export class Parser {
   private readonly lexer: Lexer;
   private peeked: Token | undefined;
+  private aliasExpansions = 0;
 
-  constructor(src: string) {
+  constructor(
+    src: string,
+    private readonly aliases: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.lexer = new Lexer(src);
+  }
+
+  /** At command position: substitutes an alias for the next word, as ash's lexer does. */
+  private expandAlias(): void {
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'word' || !ALIAS_NAME_RE.test(t.text)) return;
+      const value = this.aliases.get(t.text);
+      if (value === undefined || this.aliasExpansions >= MAX_ALIAS_EXPANSIONS) return;
+      this.aliasExpansions++;
+      this.peeked = undefined;
+      this.lexer.replaceAt(t.start, t.text.length, value);
+    }
   }
 
   private peek(): Token {
@@ -70,6 +91,7 @@ export class Parser {
 
   /** The next complete command, or undefined at end of input. */
   parseCommand(): Node | undefined {
+    this.aliasExpansions = 0;
     this.linebreak();
     if (this.peek().kind === 'eof') return undefined;
     const node = this.list(true);
@@ -136,6 +158,7 @@ export class Parser {
   }
 
   private command(): Command {
+    if (this.aliases.size > 0) this.expandAlias();
     const t = this.peek();
     if (t.kind === 'op' && t.text === '(') {
       this.take();
@@ -321,8 +344,8 @@ export class Parser {
 }
 
 /** Parses a whole string (for -c, eval, command substitution, tests). */
-export function parseAll(src: string): Node[] {
-  const p = new Parser(src);
+export function parseAll(src: string, aliases?: ReadonlyMap<string, string>): Node[] {
+  const p = new Parser(src, aliases);
   const out: Node[] = [];
   for (;;) {
     const n = p.parseCommand();

@@ -17,7 +17,7 @@ const CLASSES: Readonly<Record<string, string>> = {
 };
 
 function escapeRe(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }
 
 /** A bracket expression starting at pat[i] === '['; returns [regex source, next index] or undefined if unterminated. */
@@ -85,8 +85,17 @@ export function patternSource(pat: string): string {
   return out;
 }
 
+/** The anchored RegExp for a pattern; one the engine rejects matches only its literal text. */
+function anchored(pat: string): RegExp {
+  try {
+    return new RegExp(`^(?:${patternSource(pat)})$`, 'u');
+  } catch {
+    return new RegExp(`^${[...unescapePattern(pat)].map(escapeRe).join('')}$`, 'u');
+  }
+}
+
 export function patternMatch(pat: string, text: string): boolean {
-  return new RegExp(`^(?:${patternSource(pat)})$`, 'u').test(text);
+  return anchored(pat).test(text);
 }
 
 /** True if the pattern has unquoted special characters (so pathname expansion applies). */
@@ -106,7 +115,7 @@ export function unescapePattern(pat: string): string {
 
 /** ${x#p} (shortest prefix), ${x##p} (longest), ${x%p}, ${x%%p}. */
 export function trimPattern(value: string, pat: string, op: '#' | '##' | '%' | '%%'): string {
-  const re = new RegExp(`^(?:${patternSource(pat)})$`, 'u');
+  const re = anchored(pat);
   const n = value.length;
   if (op === '#') {
     for (let k = 0; k <= n; k++) if (re.test(value.slice(0, k))) return value.slice(k);
@@ -118,4 +127,28 @@ export function trimPattern(value: string, pat: string, op: '#' | '##' | '%' | '
     for (let k = 0; k <= n; k++) if (re.test(value.slice(k))) return value.slice(0, k);
   }
   return value;
+}
+
+/** ${x/pat/rep} (first, longest match) and ${x//pat/rep} (all). */
+export function replacePattern(value: string, pat: string, rep: string, mode: '/' | '//'): string {
+  const re = anchored(pat);
+  const n = value.length;
+  const longestAt = (start: number): number => {
+    for (let end = n; end >= start; end--) if (re.test(value.slice(start, end))) return end;
+    return -1;
+  };
+  let out = '';
+  let i = 0;
+  while (i <= n) {
+    const end = i < n || pat === '' ? longestAt(i) : -1;
+    if (end > i) {
+      out += rep;
+      i = end;
+      if (mode === '/') return out + value.slice(i);
+      continue;
+    }
+    if (i < n) out += value[i];
+    i++;
+  }
+  return out;
 }

@@ -1,11 +1,18 @@
-// Prompt expansion as BusyBox's fancy prompt does it: \w (cwd, $HOME shown as ~), \W,
-// \u, \h, \$ ('#' for root), \n, \\; then $-expansion is not applied (ash leaves PS1 as is
-// apart from these escapes).
+// Prompt expansion as ash does it: parameter, command and arithmetic expansion first
+// (backslashes kept), then BusyBox's fancy-prompt escapes: \w (cwd, $HOME shown as ~),
+// \W, \u, \h, \$ ('#' for root), \n, \\.
 
 import type { Sc } from '../libc/sys';
+import { ExpandError } from './expand';
 import type { Shell } from './shell';
 
-export function* expandPrompt(sh: Shell, ps1: string): Sc<string> {
+export function* expandPrompt(sh: Shell, raw: string): Sc<string> {
+  let ps1 = raw;
+  try {
+    ps1 = yield* sh.expander.prompt(raw);
+  } catch (e) {
+    if (!(e instanceof ExpandError)) throw e;
+  }
   if (!ps1.includes('\\')) return ps1;
   const euid = yield* sh.sys.geteuid();
   const cwdRaw = yield* sh.sys.getcwd();

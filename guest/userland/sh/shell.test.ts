@@ -73,3 +73,10 @@ describe('sh on the stand-in kernel', () => {
     expect(sh('trap "" TERM; kill $$; echo survived').out).toBe('survived\n');
   });
 });
+
+describe('prompt', () => {
+  it('expands parameters in PS1 before the backslash escapes', () => {
+    const k = sh('PS1=\'[$X] \\w \\$ \' X=v sh -i', { tty: true, input: 'echo hi\n' });
+    expect(k.out).toContain('[v] / # hi\n[v] / # ');
+  });
+});

@@ -48,6 +48,9 @@ export class Shell {
   line = 0;
   /** The builtin being run, for error messages. */
   builtinName: string | undefined;
+  /** getopts position: the OPTIND it last set and the character offset inside that argument. */
+  getoptsIndex = 0;
+  getoptsOffset = 1;
   /** Saved outer values of `local` variables, one frame per running function. */
   localFrames: Map<string, Var | undefined>[] = [];
 
@@ -73,6 +76,9 @@ export class Shell {
       glob: (p) => globPattern(sh.sys, p),
       get noGlob() {
         return sh.state.options.noglob;
+      },
+      get noUnset() {
+        return sh.state.options.nounset;
       },
     };
   }
@@ -116,9 +122,10 @@ export class Shell {
     try {
       status = yield* this.run(node);
     } catch (e) {
-      if (!(e instanceof ExpandError)) throw e;
-      yield* this.diag(e.message);
-      status = e.status;
+      // A here-document body or a substitution's text can hold a syntax error only found now.
+      if (!(e instanceof ExpandError) && !(e instanceof ShellSyntaxError)) throw e;
+      yield* this.diag(e instanceof ExpandError ? e.message : `syntax error: ${e.message}`);
+      status = e instanceof ExpandError ? e.status : 2;
       if (!this.state.interactive) throw new ControlFlow('exit', status);
     }
     this.state.lastStatus = status;
@@ -377,7 +384,12 @@ export class Shell {
   *reportSignal(status: number): Sc<void> {
     if (!waitSignaled(status)) return;
     const sig = waitTermSig(status);
-    if (sig === SIGINT || sig === SIGPIPE) return;
+    // ash at a prompt ends the ^C line with a newline; otherwise SIGINT/SIGPIPE are silent.
+    if (sig === SIGINT && this.state.interactive) this.err.put('\n');
+    if (sig === SIGINT || sig === SIGPIPE) {
+      yield* this.err.flush();
+      return;
+    }
     yield* this.out.flush();
     this.err.put(`${signalDescription(sig)}${(status & 0x80) !== 0 ? ' (core dumped)' : ''}\n`);
     yield* this.err.flush();
@@ -393,7 +405,7 @@ export class Shell {
       yield* child.sys.close(w);
       yield* child.sys.close(r);
       let status = 0;
-      for (const node of parseAll(src)) status = yield* child.exec(node);
+      for (const node of parseAll(src, child.state.aliases)) status = yield* child.exec(node);
       return status;
     });
     yield* this.sys.close(w);
@@ -414,7 +426,7 @@ export class Shell {
   /** Runs a string as shell commands (eval, ., trap actions). */
   *evalString(src: string): Sc<number> {
     let status = 0;
-    for (const node of parseAll(src)) status = yield* this.exec(node);
+    for (const node of parseAll(src, this.state.aliases)) status = yield* this.exec(node);
     return status;
   }
 }

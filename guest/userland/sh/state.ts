@@ -30,6 +30,7 @@ export interface ShellOptions {
 export class ShellState {
   vars = new Map<string, Var>();
   functions = new Map<string, Command>();
+  aliases = new Map<string, string>();
   positional: string[] = [];
   arg0 = 'sh';
   lastStatus = 0;
@@ -66,6 +67,7 @@ export class ShellState {
     const c = new ShellState();
     for (const [k, v] of this.vars) c.vars.set(k, { ...v });
     c.functions = new Map(this.functions);
+    c.aliases = new Map(this.aliases);
     c.positional = [...this.positional];
     c.arg0 = this.arg0;
     c.lastStatus = this.lastStatus;

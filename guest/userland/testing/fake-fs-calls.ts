@@ -14,7 +14,7 @@ function statBytes(k: FakeKernel, path: string, node: FsNode | 'chr'): Uint8Arra
   const perm = node === 'chr' ? 0o666 : node.mode;
   return emitStat({
     dev: 1, ino: k.fs.ino(path), mode: type | perm, nlink: node !== 'chr' && node.kind === 'dir' ? 2 : 1, uid: 0, gid: 0,
-    rdev: 0, sizeBytes: size, blksize: 4096, blocks: Math.ceil(size / 512), atimeSec: t, mtimeSec: t, ctimeSec: t,
+    rdev: 0, sizeBytes: size, blksize: 4096, blocks: Math.ceil(size / 512), atimeSec: t, atimeNsec: 0, mtimeSec: t, mtimeNsec: 0, ctimeSec: t, ctimeNsec: 0,
   });
 }
 
@@ -119,6 +119,59 @@ export function fsCall(k: FakeKernel, proc: Proc, nr: number, a: number[]): numb
       v.setBigInt64(0, BigInt(Math.floor(k.nowNs / 1e9)), true);
       v.setBigInt64(8, BigInt(k.nowNs % 1e9), true);
       return proc.mem.write(a[1]!, b) ? 0 : -E.EFAULT;
+    }
+    default: return moreFsCalls(k, proc, nr, a);
+  }
+}
+
+function moreFsCalls(k: FakeKernel, proc: Proc, nr: number, a: number[]): number {
+  const path = (addr: number): string | undefined => {
+    const raw = k.str(proc, addr);
+    return raw === undefined ? undefined : k.resolve(proc, raw);
+  };
+  switch (nr) {
+    case NR.utimensat: {
+      const p = path(a[1]!);
+      if (p === undefined) return -E.EFAULT;
+      return k.fs.get(p) ? 0 : -E.ENOENT;
+    }
+    case NR.fchmodat: {
+      const p = path(a[1]!);
+      const node = p === undefined ? undefined : k.fs.get(p);
+      if (!node) return -E.ENOENT;
+      node.mode = a[2]! & 0o7777;
+      return 0;
+    }
+    case NR.fchownat: return path(a[1]!) !== undefined && k.fs.get(path(a[1]!)!) ? 0 : -E.ENOENT;
+    case NR.symlinkat: {
+      const target = k.str(proc, a[0]!);
+      const p = path(a[2]!);
+      if (target === undefined || p === undefined) return -E.EFAULT;
+      if (k.fs.get(p)) return -E.EEXIST;
+      k.fs.put(p, { kind: 'symlink', target, mode: 0o777 });
+      return 0;
+    }
+    case NR.readlinkat: {
+      const p = path(a[1]!);
+      const node = p === undefined ? undefined : k.fs.get(p);
+      if (!node) return -E.ENOENT;
+      if (node.kind !== 'symlink') return -E.EINVAL;
+      const b = new TextEncoder().encode(node.target).subarray(0, a[3]!);
+      return proc.mem.write(a[2]!, b) ? b.length : -E.EFAULT;
+    }
+    case NR.renameat: {
+      const from = path(a[1]!);
+      const to = path(a[3]!);
+      if (from === undefined || to === undefined) return -E.EFAULT;
+      const node = k.fs.get(from);
+      if (!node) return -E.ENOENT;
+      for (const [p, n] of [...k.fs.nodes]) {
+        if (p === from || p.startsWith(`${from}/`)) {
+          k.fs.nodes.delete(p);
+          k.fs.nodes.set(to + p.slice(from.length), n);
+        }
+      }
+      return 0;
     }
     default: return -E.ENOSYS;
   }

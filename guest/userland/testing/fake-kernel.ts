@@ -109,11 +109,14 @@ export class FakeKernel {
     return this.procs.get(1)?.waitStatus ?? 0;
   }
 
+  /** Virtual time after which run() stops even if processes still sleep. */
+  untilNs = 1e13;
+
   private advanceClock(): boolean {
     const sleepers = [...this.procs.values()].filter((p) => !p.zombie && p.sleeping);
     if (sleepers.length === 0) return false;
     this.nowNs = Math.min(...sleepers.map((p) => p.wakeAtNs));
-    return true;
+    return this.nowNs <= this.untilNs;
   }
 
   private step(proc: Proc): boolean {
@@ -235,10 +238,13 @@ export class FakeKernel {
     if (!f) return -E.EBADF;
     let data: Uint8Array;
     switch (f.kind) {
-      case 'console':
-        data = this.consoleIn.subarray(0, len);
+      case 'console': {
+        // A terminal in canonical mode returns at most one line per read.
+        const nl = this.consoleIsTty ? this.consoleIn.indexOf(10) : -1;
+        data = this.consoleIn.subarray(0, nl >= 0 ? Math.min(len, nl + 1) : len);
         this.consoleIn = this.consoleIn.subarray(data.length);
         break;
+      }
       case 'null': return 0;
       case 'dir': return -E.EISDIR;
       case 'file':

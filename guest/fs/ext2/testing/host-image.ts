@@ -54,3 +54,10 @@ export function debugfsCat(path: string, file: string): Uint8Array {
   const r = spawnSync('debugfs', ['-R', `cat ${file}`, path], { encoding: 'buffer', maxBuffer: 1 << 30 });
   return new Uint8Array(r.stdout ?? Buffer.alloc(0));
 }
+
+/** Several debugfs requests in one run (some, like mknod, only take a name in the current directory). */
+export function debugfsScript(path: string, requests: string[], write = false): string {
+  const args = write ? ['-w', '-f', '-', path] : ['-f', '-', path];
+  const r = spawnSync('debugfs', args, { input: requests.join('\n') + '\n', encoding: 'utf8' });
+  return r.stdout ?? '';
+}
