@@ -3,5 +3,6 @@
 import type { BenchCase } from '../harness';
 import { inferenceBenchCase } from '../../tools/model/bench';
 import { coreCases } from './core';
+import { storageCases } from './storage';
 
-export const allCases: BenchCase[] = [...coreCases, inferenceBenchCase];
+export const allCases: BenchCase[] = [...coreCases, ...storageCases, inferenceBenchCase];
