@@ -1,3 +1,5 @@
+// Times (atimeNs, mtimeNs, ctimeNs) count nanoseconds from the kernel's boot epoch, not from
+// 1970, so they stay exact in a double; stat adds the epoch back.
 // The in-memory inode every filesystem here is made of (tmpfs stores data in it; devtmpfs
 // attaches device operations; procfs and sysfs generate content or directory listings
 // on demand). A directory's children keep insertion order, so listings are deterministic.

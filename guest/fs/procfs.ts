@@ -81,7 +81,7 @@ export class Procfs {
   }
 
   private link(dir: FsNode, name: string, target: () => string): FsNode {
-    const n = new FsNode(dir.fs, 'symlink', 0o777, this.k.realtimeNs);
+    const n = new FsNode(dir.fs, 'symlink', 0o777, this.k.now);
     n.parent = dir;
     Object.defineProperty(n, 'target', { get: target });
     return n;
@@ -101,8 +101,7 @@ export class Procfs {
   }
 
   private buildPidDir(t: Task): FsNode {
-    const k = this.k;
-    const dir = new FsNode(this.root.fs, 'dir', 0o555, this.k.epochAtBootS * 1e9 + t.startTimeNs);
+    const dir = new FsNode(this.root.fs, 'dir', 0o555, t.startTimeNs);
     dir.parent = this.root;
     dir.uid = t.cred.euid;
     const files: Record<string, () => string> = {
@@ -126,7 +125,6 @@ export class Procfs {
         return this.link(fd, n, () => (f.path === 'pipe:' ? `pipe:[${4000 + Number(n)}]` : f.path));
       },
     };
-    void k;
     return dir;
   }
 

@@ -104,7 +104,8 @@ export function makeDev(major: number, minor: number): number {
 }
 
 /** Unpacks initramfs entries under the root; returns a warning per entry skipped. */
-export function unpackInitramfs(vfs: Vfs, entries: readonly CpioEntry[]): string[] {
+/** Unpacks initramfs entries under the root (mtimes made relative to the boot epoch); returns a warning per entry skipped. */
+export function unpackInitramfs(vfs: Vfs, entries: readonly CpioEntry[], epochS = 0): string[] {
   const warnings: string[] = [];
   const hardlinks = new Map<string, FsNode>();
   for (const e of entries) {
@@ -140,10 +141,10 @@ export function unpackInitramfs(vfs: Vfs, entries: readonly CpioEntry[]): string
       continue;
     }
     const node = vfs.createNode(dir, name, kind, e.mode & 0o7777, e.uid, e.gid);
-    node.mtimeNs = node.ctimeNs = node.atimeNs = e.mtime * 1e9;
+    node.mtimeNs = node.ctimeNs = node.atimeNs = (e.mtime - epochS) * 1e9;
     if (kind === 'file') {
       fileWrite(node, 0, e.data, vfs.nowNs());
-      node.mtimeNs = e.mtime * 1e9;
+      node.mtimeNs = (e.mtime - epochS) * 1e9;
       if (e.nlink > 1) hardlinks.set(linkKey, node);
     } else if (kind === 'symlink') node.target = Buffer.from(e.data).toString('utf8');
     else if (kind === 'chr' || kind === 'blk') node.rdev = makeDev(e.rdevMajor, e.rdevMinor);

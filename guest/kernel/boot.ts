@@ -11,7 +11,7 @@ import { parseCpio } from '../fs/cpio';
 import { newFileSystem, Vfs } from '../fs/vfs';
 import { TMPFS_MAGIC, fileWrite, makeDev, unpackInitramfs } from '../fs/tmpfs';
 import { Tty, type TtyHooks } from '../tty/tty';
-import { SIGTTIN, SIG_IGN, sigBit } from './signal-defs';
+import { SIG_IGN, sigBit } from './signal-defs';
 import { PtyTable } from '../tty/pty';
 import { BUILTIN_INIT_NAME, builtinInit } from './builtin-init';
 import { bootBanner, driverLines, memoryLine, type BootFacts } from './boot-log';
@@ -51,7 +51,7 @@ export function bootKernel(k: Kernel): void {
   k.klog.printk(memoryLine(facts));
   advance(k, DRIVERS_NS);
   for (const line of driverLines(facts, k.consolePort.probeLine)) k.klog.printk(line);
-  k.vfs = new Vfs(newFileSystem('rootfs', TMPFS_MAGIC), () => k.realtimeNs);
+  k.vfs = new Vfs(newFileSystem('rootfs', TMPFS_MAGIC), () => k.now);
   registerCharDevices(k);
   buildRootfs(k);
   advance(k, ROOTFS_NS);
@@ -70,7 +70,7 @@ function setUpConsole(k: Kernel): void {
   const hooks: TtyHooks = {
     signalPgrp: (pgrp, sig) => void signalGroup(k, pgrp, sig),
     now: () => k.now,
-    ttinIgnored: (t) => t.sigActions[SIGTTIN].handler === SIG_IGN || (t.sigBlocked & sigBit(SIGTTIN)) !== 0n,
+    signalIgnoredOrBlocked: (t, sig) => t.sigActions[sig].handler === SIG_IGN || (t.sigBlocked & sigBit(sig)) !== 0n,
   };
   k.consoleTty = new Tty(k.consolePort.name, (bytes) => k.consolePort.write(bytes), hooks);
   k.ptys = new PtyTable(hooks);
@@ -98,7 +98,7 @@ function buildRootfs(k: Kernel): void {
     k.klog.printk('Trying to unpack rootfs image as initramfs...');
     const parsed = parseCpio(k.initrd);
     if (!parsed.ok) k.klog.printk(`Initramfs unpacking failed: ${parsed.error}`, KERN_ERR);
-    for (const w of unpackInitramfs(k.vfs, parsed.entries)) k.klog.printk(w, KERN_WARNING);
+    for (const w of unpackInitramfs(k.vfs, parsed.entries, k.epochAtBootS)) k.klog.printk(w, KERN_WARNING);
     k.klog.printk(`Freeing initrd memory: ${Math.ceil(k.initrd.length / 1024)}K`);
   }
   installNativePrograms(k);
@@ -116,7 +116,7 @@ function installNativePrograms(k: Kernel): void {
       const name = parts[parts.length - 1];
       if (!dir || !name || dir.children!.has(name)) continue;
       const node = k.vfs.createNode(dir, name, 'file', 0o755);
-      fileWrite(node, 0, nativeFileContent(p.name), k.realtimeNs);
+      fileWrite(node, 0, nativeFileContent(p.name), k.now);
     }
   }
 }
@@ -163,7 +163,7 @@ function startInit(k: Kernel): void {
     // No init anywhere: install the kernel's built-in shell as /init.
     k.registry.register(BUILTIN_INIT_NAME, builtinInit, []);
     const node = k.vfs.createNode(k.vfs.rootRef.node, 'init', 'file', 0o755);
-    fileWrite(node, 0, nativeFileContent(BUILTIN_INIT_NAME), k.realtimeNs);
+    fileWrite(node, 0, nativeFileContent(BUILTIN_INIT_NAME), k.now);
     path = '/init';
   }
   k.klog.printk(`Run ${path} as init process`);

@@ -187,3 +187,29 @@ describe('pseudo-terminals', () => {
     expect(got).toEqual([0, 0, 0, 0, -5, 6, 'hello\n', 'hello\r\nout\r\n', 1, 0, -5]);
   });
 });
+
+describe('FIFOs', () => {
+  it('open waits for the other end; nonblocking writer without reader gets ENXIO', () => {
+    const got: Array<number | string> = [];
+    runInit(function* (u) {
+      got.push(yield* u.sys('mknodat', -100, u.cstr('/fifo'), 0o010644, 0));
+      got.push(yield* u.sys('openat', -100, u.cstr('/fifo'), 1 | O_NONBLOCK, 0));
+      const pid = yield* u.fork(function* (c) {
+        const w = yield* c.sys('openat', -100, c.cstr('/fifo'), 1, 0);
+        yield* c.sys('write', w, c.cstr('via fifo'), 8);
+        return 0;
+      });
+      const r = yield* u.sys('openat', -100, u.cstr('/fifo'), 0, 0);
+      const buf = u.alloc(32);
+      let text = '';
+      for (;;) {
+        const n = yield* u.sys('read', r, buf, 32);
+        if (n <= 0) break;
+        text += u.text(buf, n);
+      }
+      got.push(text);
+      yield* u.sys('wait4', pid, 0, 0, 0);
+    });
+    expect(got).toEqual([0, -6, 'via fifo']);
+  });
+});

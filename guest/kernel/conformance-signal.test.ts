@@ -77,6 +77,27 @@ describe('signals', () => {
     expect(got).toEqual([100, 3]);
   });
 
+  it('ppoll applies its temporary mask while waiting and restores the old one', () => {
+    const got: number[] = [];
+    runInit(function* (u) {
+      let handled = 0;
+      const h = u.ctx.signalHandler!(function* (): NativeProgram { handled++; return 0; });
+      yield* sigaction(u, 10, h);
+      const usr1 = u.bytes(new Uint8Array(new BigUint64Array([1n << 9n]).buffer));
+      yield* u.sys('rt_sigprocmask', 0, usr1, 0, 8);
+      yield* u.fork(function* (c) {
+        yield* c.sys('kill', 1, 10);
+        return 0;
+      });
+      const empty = u.bytes(new Uint8Array(8));
+      got.push(yield* u.sys('ppoll', 0, 0, 0, empty, 8), handled);
+      const cur = u.alloc(8);
+      yield* u.sys('rt_sigprocmask', 0, 0, cur, 8);
+      got.push(u.u64(cur));
+    });
+    expect(got).toEqual([-EINTR, 1, 512]);
+  });
+
   it('SIGSTOP/SIGCONT are reported through WUNTRACED/WCONTINUED', () => {
     const got: number[] = [];
     runInit(function* (u) {
@@ -179,6 +200,30 @@ describe('job control', () => {
       yield* u.sys('wait4', pid, st, 0, 0);
     });
     expect(got).toEqual([2, (21 << 8) | 0x7f]);
+  });
+
+  it('a background job changing terminal settings is stopped with SIGTTOU unless it blocks it', () => {
+    const got: number[] = [];
+    runInit(function* (u) {
+      yield* u.sys('setsid');
+      yield* u.sys('ioctl', 0, 0x540e, 0);
+      const term = u.alloc(36);
+      yield* u.sys('ioctl', 0, 0x5401, term);
+      for (const block of [false, true]) {
+        const pid = yield* u.fork(function* (c) {
+          yield* c.sys('setpgid', 0, 0);
+          if (block) yield* c.sys('rt_sigprocmask', 0, c.bytes(new Uint8Array(new BigUint64Array([1n << 21n]).buffer)), 0, 8);
+          return yield* c.sys('ioctl', 0, 0x5402, term);
+        });
+        const st = u.alloc(4);
+        got.push(yield* u.sys('wait4', pid, st, 2, 0), u.i32(st));
+        if (!block) {
+          yield* u.sys('kill', pid, 9);
+          yield* u.sys('wait4', pid, st, 0, 0);
+        }
+      }
+    });
+    expect(got).toEqual([2, (22 << 8) | 0x7f, 3, 0]);
   });
 
   it('setitimer delivers SIGALRM on virtual time; rt_sigtimedwait takes a blocked signal', () => {

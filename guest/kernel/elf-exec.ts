@@ -19,6 +19,7 @@ import { doExit } from './process';
 import type { Task } from './task';
 import type { SyscallTrap } from '../abi/native';
 import { forceSignal } from './signal';
+import { mapSigTrampoline } from './elf-signal';
 
 /** Virtual time per retired instruction (a 1 GHz in-order core). */
 export const INSTRUCTION_COST_NS = 1;
@@ -52,7 +53,7 @@ function loadTarget(mm: AddressSpace, path: string): LoadTarget {
 }
 
 /** execve of an ELF image. Checks everything it can before the point of no return. */
-export function execElf(k: Kernel, t: Task, image: Uint8Array, path: string, argv: string[], envp: string[]): number {
+export function execElf(k: Kernel, t: Task, image: Uint8Array, path: string, argv: string[], envp: string[], commPath = path): number {
   const parsed = parseElf64(image);
   if (!parsed.ok) return -ENOEXEC;
   const elf = parsed.elf;
@@ -62,7 +63,8 @@ export function execElf(k: Kernel, t: Task, image: Uint8Array, path: string, arg
     k.klog.printk(`${path}: dynamically linked (${interp}); only static ELF images run yet`, KERN_WARNING);
     return -ENOEXEC;
   }
-  replaceImage(k, t, path, argv);
+  replaceImage(k, t, path, commPath);
+  mapSigTrampoline(t.mm);
   const loaded = loadElf(elf, image, loadTarget(t.mm, path));
   if ('error' in loaded) return fatal(k, t, `${path}: ${loaded.error}`);
   t.mm.brkStart = t.mm.brkEnd = loaded.brkStart;
@@ -131,9 +133,13 @@ export function runCpu(k: Kernel, t: Task, limitNs: number): SyscallTrap | undef
   switch (r.reason) {
     case 'svc':
       return { nr: regArg(cpu, 8), args: [0, 1, 2, 3, 4, 5].map((i) => regArg(cpu, i)) };
-    case 'fault':
-      forceSignal(k, t, r.fault.alignment ? SIGBUS : SIGSEGV);
+    case 'fault': {
+      const f = r.fault;
+      // As arm64's show_unhandled_signals report does.
+      k.klog.printk(`${t.comm}[${t.pid}]: unhandled ${f.alignment ? 'alignment' : f.kind === 'unmapped' ? 'translation' : 'permission'} fault (${f.alignment ? SIGBUS : SIGSEGV}) at 0x${f.addr.toString(16).padStart(16, '0')}, access ${f.access}, pc 0x${cpu.pc.toString(16)}`, KERN_WARNING);
+      forceSignal(k, t, f.alignment ? SIGBUS : SIGSEGV);
       return undefined;
+    }
     case 'undefined':
       k.klog.printk(`${t.comm}[${t.pid}]: undefined instruction 0x${(r.word >>> 0).toString(16).padStart(8, '0')} at pc 0x${r.pc.toString(16)}`, KERN_WARNING);
       forceSignal(k, t, SIGILL);

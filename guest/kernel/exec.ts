@@ -17,9 +17,10 @@ export const MAX_INTERP_DEPTH = 4;
 export const MAX_ARG_BYTES = 2 * 1024 * 1024;
 
 /** Loads an ELF image into a fresh task image; set by the CPU/ELF layer. Returns 0 or -errno. */
-export type ElfExec = (k: Kernel, t: Task, image: Uint8Array, path: string, argv: string[], envp: string[]) => number;
+export type ElfExec = (k: Kernel, t: Task, image: Uint8Array, path: string, argv: string[], envp: string[], commPath: string) => number;
 
-export function execve(k: Kernel, t: Task, path: string, argv: string[], envp: string[], depth = 0): number {
+/** `commPath` is the name the caller gave (the task's comm is its basename, as Linux takes it from bprm->filename). */
+export function execve(k: Kernel, t: Task, path: string, argv: string[], envp: string[], depth = 0, commPath = path): number {
   if (depth > MAX_INTERP_DEPTH) return -ELOOP;
   const argBytes = [...argv, ...envp].reduce((n, s) => n + Buffer.byteLength(s) + 1, 0);
   if (argBytes > MAX_ARG_BYTES) return -E2BIG;
@@ -34,19 +35,19 @@ export function execve(k: Kernel, t: Task, path: string, argv: string[], envp: s
   if (native !== undefined) {
     const prog = k.registry.lookup(native);
     if (!prog) return -ENOEXEC;
-    replaceImage(k, t, r.path, argv);
+    replaceImage(k, t, r.path, commPath);
     startNative(t, prog.main, argv, envp);
     return 0;
   }
-  if (head[0] === 0x23 && head[1] === 0x21) return execScript(k, t, head, path, argv, envp, depth);
+  if (head[0] === 0x23 && head[1] === 0x21) return execScript(k, t, head, path, argv, envp, depth, commPath);
   if (head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) {
     if (!k.elfExec) return -ENOEXEC;
-    return k.elfExec(k, t, fileRead(node, 0, node.size), r.path, argv, envp);
+    return k.elfExec(k, t, fileRead(node, 0, node.size), r.path, argv, envp, commPath);
   }
   return -ENOEXEC;
 }
 
-function execScript(k: Kernel, t: Task, head: Uint8Array, path: string, argv: string[], envp: string[], depth: number): number {
+function execScript(k: Kernel, t: Task, head: Uint8Array, path: string, argv: string[], envp: string[], depth: number, commPath: string): number {
   const text = Buffer.from(head).toString('latin1');
   const nl = text.indexOf('\n');
   const line = (nl < 0 ? text : text.slice(0, nl)).slice(2).replace(/^[ \t]+/, '').replace(/[ \t\r]+$/, '');
@@ -55,12 +56,12 @@ function execScript(k: Kernel, t: Task, head: Uint8Array, path: string, argv: st
   const interp = sp < 0 ? line : line.slice(0, sp);
   const optArg = sp < 0 ? '' : line.slice(sp).replace(/^[ \t]+/, '');
   const newArgv = [interp, ...(optArg ? [optArg] : []), path, ...argv.slice(1)];
-  const r = execve(k, t, interp, newArgv, envp, depth + 1);
+  const r = execve(k, t, interp, newArgv, envp, depth + 1, commPath);
   return r === -EISDIR ? -EACCES : r === -ENOENT ? -ENOENT : r;
 }
 
 /** The point of no return: a fresh address space, CLOEXEC fds closed, handlers reset. */
-export function replaceImage(k: Kernel, t: Task, exePath: string, argv: string[]): void {
+export function replaceImage(k: Kernel, t: Task, exePath: string, commPath: string): void {
   if (--t.mm.users === 0) t.mm.release();
   t.mm = newAddressSpace(k);
   t.fds.closeOnExec();
@@ -73,6 +74,6 @@ export function replaceImage(k: Kernel, t: Task, exePath: string, argv: string[]
   t.cpu = undefined;
   t.sigFrames.length = 0;
   t.exePath = exePath;
-  t.comm = (argv.length > 0 ? exePath : exePath).split('/').pop()!.slice(0, 15);
+  t.comm = commPath.split('/').pop()!.slice(0, 15);
   vforkRelease(t);
 }

@@ -30,14 +30,14 @@ export function devptsRoot(k: Kernel): FsNode {
   let root = devptsRoots.get(k);
   if (root) return root;
   const r = k.vfs.createDetachedRoot(newFileSystem('devpts', DEVPTS_SUPER_MAGIC), 0o755);
-  const ptmx = new FsNode(r.fs, 'chr', 0o000, k.realtimeNs);
+  const ptmx = new FsNode(r.fs, 'chr', 0o000, k.now);
   ptmx.rdev = makeDev(5, 2);
   ptmx.parent = r;
   const nodes = new Map<number, FsNode>();
   const node = (i: number): FsNode => {
     let n = nodes.get(i);
     if (!n) {
-      n = new FsNode(r.fs, 'chr', 0o620, k.realtimeNs);
+      n = new FsNode(r.fs, 'chr', 0o620, k.now);
       n.rdev = makeDev(136, i);
       n.parent = r;
       nodes.set(i, n);

@@ -18,7 +18,7 @@ import { execElf, runCpu } from './elf-exec';
 import { CONTEXT_SWITCH_COST_NS, COPY_NS_PER_KIB, IRQ_COST_NS, NATIVE_STEP_COST_NS, SYSCALL_COST_NS, TIMESLICE_NS } from './costs';
 import { ENOSYS, errnoName } from './errno';
 import type { OpenFile } from './file';
-import { KERN_ERR, KERN_WARNING, Klog } from './klog';
+import { KERN_DEBUG, KERN_ERR, Klog } from './klog';
 import type { FrameAllocator } from './mm/frames';
 import type { NativeRegistry } from './native-registry';
 import { doExit, killForFault } from './process';
@@ -195,7 +195,13 @@ export class Kernel implements Guest {
     let steps = 0;
     while (t.state === 'runnable' && this.now < limitNs && t.sliceLeftNs > 0 && !this.panicked) {
       const before = this.now;
-      this.step(t, limitNs);
+      try {
+        this.step(t, limitNs);
+      } catch (e) {
+        // A kernel or CPU bug must not escape into the host: the task dies, the machine runs on.
+        this.klog.printk(`BUG: ${t.comm}[${t.pid}]: ${(e as Error).message ?? String(e)}`, KERN_ERR);
+        killForFault(this, t, e);
+      }
       t.sliceLeftNs -= this.now - before;
       steps++;
       if (this.machine.powerState !== 'running') break;
@@ -265,7 +271,8 @@ export class Kernel implements Guest {
     t.pendingTrap = undefined;
     t.restart = {};
     t.lastResult = result;
-    t.cpu?.setXNum(0, result);
+    if (t.keepX0) t.keepX0 = false;
+    else t.cpu?.setXNum(0, result);
   }
 
   dispatch(t: Task, abi: SyscallAbi, nr: number, args: readonly number[]): number | Block {
@@ -275,7 +282,8 @@ export class Kernel implements Guest {
       const name = entry?.name ?? `#${nr}`;
       if (!this.unknownSyscallsLogged.has(`${t.comm}:${name}`)) {
         this.unknownSyscallsLogged.add(`${t.comm}:${name}`);
-        this.klog.printk(`${t.comm}[${t.pid}]: unsupported syscall ${name} (nr ${nr})`, KERN_WARNING);
+        // KERN_DEBUG: in dmesg, not on the console (where real Linux prints nothing).
+        this.klog.printk(`${t.comm}[${t.pid}]: unsupported syscall ${name} (nr ${nr})`, KERN_DEBUG);
       }
       return -ENOSYS;
     }

@@ -11,7 +11,8 @@ import {
   NSIG, SA_NOCLDSTOP, SA_NODEFER, SA_RESETHAND, SA_RESTART, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
   SIG_DFL, SIG_IGN, UNBLOCKABLE, defaultAction, sigBit,
 } from './signal-defs';
-import type { Task } from './task';
+import type { SigAction, Task } from './task';
+import { setupElfFrame, settleInterruptedSvc } from './elf-signal';
 
 const STOP_MASK = sigBit(SIGSTOP) | sigBit(SIGTSTP) | sigBit(SIGTTIN) | sigBit(SIGTTOU);
 /** asm-generic numbers of calls that fail EINTR after a handler even with SA_RESTART (signal(7)). */
@@ -131,6 +132,7 @@ export function forceSignal(k: Kernel, t: Task, sig: number): void {
 /** Pushes a signal frame and starts the native handler. False if there is no native handler to run. */
 function runHandler(k: Kernel, t: Task, sig: number): boolean {
   const act = t.sigActions[sig];
+  if (t.cpu) return runElfHandler(k, t, sig, act);
   const fn = t.nativeHandlers.get(act.handler);
   if (!fn || t.sigFrames.length >= MAX_SIGNAL_FRAMES) {
     // A handler address that is not code: what a real CPU would do is fault.
@@ -152,6 +154,25 @@ function runHandler(k: Kernel, t: Task, sig: number): boolean {
   t.pendingTrap = undefined;
   t.lastResult = 0;
   t.restart = {};
+  return true;
+}
+
+function runElfHandler(k: Kernel, t: Task, sig: number, act: SigAction): boolean {
+  if (t.pendingTrap) {
+    settleInterruptedSvc(t, (act.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(t.pendingTrap.nr));
+    t.pendingTrap = undefined;
+    t.restart = {};
+  }
+  const saved = t.suspendSavedMask ?? t.sigBlocked;
+  t.suspendSavedMask = undefined;
+  if (!setupElfFrame(t, sig, act, saved)) {
+    doExit(k, t, 11 | 0x80);
+    return true;
+  }
+  t.sigBlocked |= act.mask;
+  if (!(act.flags & SA_NODEFER)) t.sigBlocked |= sigBit(sig);
+  t.sigBlocked &= ~UNBLOCKABLE;
+  if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
   return true;
 }
 

@@ -52,10 +52,12 @@ export interface StatInfo {
   atimeNs: number;
   mtimeNs: number;
   ctimeNs: number;
+  /** Seconds to add to the times (they are relative to this epoch); 0 when they are absolute. */
+  epochS?: number;
 }
 
-function putTime(d: DataView, off: number, ns: number): void {
-  i64(d, off, Math.floor(ns / 1e9));
+function putTime(d: DataView, off: number, ns: number, epochS = 0): void {
+  i64(d, off, Math.floor(ns / 1e9) + epochS);
   i64(d, off + 8, ns - Math.floor(ns / 1e9) * 1e9);
 }
 
@@ -66,14 +68,14 @@ export function encodeStat(s: StatInfo, abi: SyscallAbi): Uint8Array {
     u64(d, 0, s.dev); u64(d, 8, s.ino); u64(d, 16, s.nlink);
     d.setUint32(24, s.mode, true); d.setUint32(28, s.uid, true); d.setUint32(32, s.gid, true);
     u64(d, 40, s.rdev); i64(d, 48, s.size); i64(d, 56, s.blksize); i64(d, 64, s.blocks);
-    putTime(d, 72, s.atimeNs); putTime(d, 88, s.mtimeNs); putTime(d, 104, s.ctimeNs);
+    putTime(d, 72, s.atimeNs, s.epochS); putTime(d, 88, s.mtimeNs, s.epochS); putTime(d, 104, s.ctimeNs, s.epochS);
     return b;
   }
   const [b, d] = view(128);
   u64(d, 0, s.dev); u64(d, 8, s.ino);
   d.setUint32(16, s.mode, true); d.setUint32(20, s.nlink, true); d.setUint32(24, s.uid, true); d.setUint32(28, s.gid, true);
   u64(d, 32, s.rdev); i64(d, 48, s.size); d.setInt32(56, s.blksize, true); i64(d, 64, s.blocks);
-  putTime(d, 72, s.atimeNs); putTime(d, 88, s.mtimeNs); putTime(d, 104, s.ctimeNs);
+  putTime(d, 72, s.atimeNs, s.epochS); putTime(d, 88, s.mtimeNs, s.epochS); putTime(d, 104, s.ctimeNs, s.epochS);
   return b;
 }
 
@@ -107,7 +109,7 @@ export function encodeStatx(s: StatInfo, mask: number): Uint8Array {
   d.setUint16(28, s.mode, true);
   u64(d, 32, s.ino); u64(d, 40, s.size); u64(d, 48, s.blocks);
   const ts = (off: number, ns: number) => {
-    i64(d, off, Math.floor(ns / 1e9));
+    i64(d, off, Math.floor(ns / 1e9) + (s.epochS ?? 0));
     d.setUint32(off + 8, ns - Math.floor(ns / 1e9) * 1e9, true);
   };
   ts(64, s.atimeNs); ts(80, s.ctimeNs); ts(96, s.ctimeNs); ts(112, s.mtimeNs);

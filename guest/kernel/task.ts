@@ -94,6 +94,8 @@ export class Task implements Waiter {
   program: NativeProgram | undefined;
   pendingTrap: SyscallTrap | undefined;
   lastResult = 0;
+  /** rt_sigreturn restored x0: the syscall return must not overwrite it. */
+  keepX0 = false;
   /** Per-syscall scratch that survives a block/retry cycle (e.g. a sleep's deadline). */
   restart: { deadlineNs?: number; [key: string]: number | undefined } = {};
   sleepQueues: readonly WaitQueue[] = [];

@@ -8,7 +8,7 @@ import type { Task } from '../kernel/task';
 import { WaitQueue, block, type Block } from '../kernel/wait';
 import { LineDiscipline } from './line-discipline';
 import {
-  ICANON, TERMIOS_SIZE, VMIN, VTIME, WINSIZE_SIZE, decodeTermios, decodeWinsize, defaultTermios, encodeTermios,
+  ICANON, TOSTOP, TERMIOS_SIZE, VMIN, VTIME, WINSIZE_SIZE, decodeTermios, decodeWinsize, defaultTermios, encodeTermios,
   encodeWinsize, type Winsize,
 } from './termios';
 
@@ -16,14 +16,14 @@ export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x540
 export const TCFLSH = 0x540b, TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCOUTQ = 0x5411;
 export const TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421, TIOCNOTTY = 0x5422;
 export const TIOCGSID = 0x5429, TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431;
-export const SIGWINCH = 28, SIGHUP = 1, SIGCONT = 18, SIGTTIN = 21;
+export const SIGWINCH = 28, SIGHUP = 1, SIGCONT = 18, SIGTTIN = 21, SIGTTOU = 22;
 
 export interface TtyHooks {
   /** Sends `sig` to every process in process group `pgrp`. */
   signalPgrp(pgrp: number, sig: number): void;
   now(): number;
-  /** True when SIGTTIN is ignored or blocked by `task` (then a background read fails EIO). */
-  ttinIgnored(task: Task): boolean;
+  /** True when `task` ignores or blocks `sig` (then job-control stops do not apply). */
+  signalIgnoredOrBlocked(task: Task, sig: number): boolean;
 }
 
 export class Tty {
@@ -33,8 +33,6 @@ export class Tty {
   winsize: Winsize = { rows: 24, cols: 80, xpixel: 0, ypixel: 0 };
   session = 0;
   fgPgrp = 0;
-  /** Readers blocked here right now (the console's "wants input"). */
-  readersWaiting = 0;
   hungUp = false;
   readonly ops: FileOps;
 
@@ -54,7 +52,11 @@ export class Tty {
     this.ops = {
       seekable: false,
       read: (f, len, task) => this.read(f, len, task),
-      write: (_f, data) => this.write(data),
+      write: (_f, data, task) => {
+        // With TOSTOP, a background job writing to its terminal is stopped like a settings change.
+        const wait = this.ldisc.termios.lflag & TOSTOP ? this.checkChange(task) : undefined;
+        return wait ?? this.write(data);
+      },
       ioctl: (_f, cmd, arg, task) => this.ioctl(cmd, arg, task),
       poll: () => ({ mask: (this.ldisc.readable || this.hungUp ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM, queues: [this.readWait] }),
     };
@@ -80,7 +82,7 @@ export class Tty {
   private read(f: OpenFile, lenBytes: number, task: Task): Uint8Array | number | Block {
     if (task.ctty === this && this.fgPgrp > 0 && task.pgid !== this.fgPgrp) {
       // A background job reading its terminal: SIGTTIN stops its group (n_tty_check_read).
-      if (this.hooks.ttinIgnored(task)) return -EIO;
+      if (this.hooks.signalIgnoredOrBlocked(task, SIGTTIN)) return -EIO;
       this.hooks.signalPgrp(task.pgid, SIGTTIN);
       return block([this.readWait]);
     }
@@ -106,9 +108,25 @@ export class Tty {
     return block([this.readWait]);
   }
 
-  private ioctl(cmd: number, arg: number, task: Task): number {
+  /**
+   * tty_check_change: a background job changing its terminal's settings gets SIGTTOU
+   * (and retries once continued), unless it ignores or blocks SIGTTOU.
+   */
+  private checkChange(task: Task): Block | undefined {
+    if (task.ctty !== this || this.fgPgrp <= 0 || task.pgid === this.fgPgrp) return undefined;
+    if (this.hooks.signalIgnoredOrBlocked(task, SIGTTOU)) return undefined;
+    this.hooks.signalPgrp(task.pgid, SIGTTOU);
+    return block([this.readWait]);
+  }
+
+  private ioctl(cmd: number, arg: number, task: Task): number | Block {
     const mm = task.mm;
-    switch (cmd >>> 0) {
+    const c = cmd >>> 0;
+    if (c === TCSETS || c === TCSETSW || c === TCSETSF || c === TIOCSPGRP || c === TIOCSWINSZ || c === TCFLSH) {
+      const wait = this.checkChange(task);
+      if (wait) return wait;
+    }
+    switch (c) {
       case TCGETS:
         return mm.write(arg, encodeTermios(this.ldisc.termios)) ? 0 : -EFAULT;
       case TCSETS: case TCSETSW: case TCSETSF: {
@@ -131,6 +149,8 @@ export class Tty {
         return 0;
       }
       case TIOCGPGRP:
+        // Only for the caller's controlling terminal (tiocgpgrp).
+        if (task.ctty !== this) return -ENOTTY;
         return mm.write(arg, u32(this.fgPgrp)) ? 0 : -EFAULT;
       case TIOCSPGRP: {
         const b = mm.read(arg, 4);

@@ -77,3 +77,19 @@ describe('address space', () => {
     expect(mm.read(2 ** 60, 1)).toBeUndefined();
   });
 });
+
+describe('mremap', () => {
+  it('shrinks, grows in place and moves with the data', () => {
+    const { mm } = space();
+    const a = mm.mmap(0, 4096, RW, ANON);
+    mm.write(a, new Uint8Array([42]));
+    mm.mmap(a + 4096, 4096, RW, ANON | MAP_FIXED);
+    expect(mm.remap(a, 4096, 8192, false)).toBe(-12);
+    const b = mm.remap(a, 4096, 3 * 4096, true);
+    expect(b).not.toBe(a);
+    expect(mm.read(b, 1)![0]).toBe(42);
+    expect(mm.read(a, 1)).toBeUndefined();
+    expect(mm.remap(b, 3 * 4096, 4096, false)).toBe(b);
+    expect(mm.read(b + 4096, 1)).toBeUndefined();
+  });
+});

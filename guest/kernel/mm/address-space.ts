@@ -6,7 +6,7 @@
 import type { UserMemory } from '../../abi/native';
 import type { CpuMemory, FaultKind } from '../../../emulator/cpu/aarch64/memory';
 import { PAGE_SIZE } from '../../../emulator/memory/guest-ram';
-import { EEXIST, EINVAL, ENOMEM } from '../errno';
+import { EEXIST, EFAULT, EINVAL, ENOMEM } from '../errno';
 import type { FrameAllocator } from './frames';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -218,6 +218,40 @@ export class AddressSpace implements UserMemory, CpuMemory {
     for (const v of this.vmas) if (v.start >= addr && v.end <= end) v.prot = prot;
     this.onInvalidate?.(addr / PAGE_SIZE, end / PAGE_SIZE);
     return 0;
+  }
+
+  /** mremap(2) without MREMAP_FIXED: shrink, grow in place, or move (MREMAP_MAYMOVE) keeping the pages. */
+  remap(oldAddr: number, oldLen: number, newLen: number, mayMove: boolean): number {
+    if (oldAddr % PAGE_SIZE !== 0 || newLen <= 0) return -EINVAL;
+    const oldSize = pageAlignUp(oldLen), newSize = pageAlignUp(newLen);
+    const vma = this.findVma(oldAddr);
+    if (!vma || vma.start > oldAddr || oldAddr + oldSize > vma.end) return -EFAULT;
+    if (newSize <= oldSize) {
+      if (newSize < oldSize) this.unmap(oldAddr + newSize, oldSize - newSize);
+      return oldAddr;
+    }
+    if (vma.end === oldAddr + oldSize && !this.overlaps(vma.end, oldAddr + newSize) && oldAddr + newSize <= TASK_SIZE) {
+      vma.end = oldAddr + newSize;
+      return oldAddr;
+    }
+    if (!mayMove) return -ENOMEM;
+    const dest = this.findFree(newSize);
+    if (dest === undefined) return -ENOMEM;
+    this.split(oldAddr);
+    this.split(oldAddr + oldSize);
+    const moved = this.findVma(oldAddr)!;
+    const shift = dest - oldAddr;
+    for (let vpn = oldAddr / PAGE_SIZE; vpn < (oldAddr + oldSize) / PAGE_SIZE; vpn++) {
+      const pte = this.pages.get(vpn);
+      if (pte) {
+        this.pages.delete(vpn);
+        this.pages.set(vpn + shift / PAGE_SIZE, pte);
+      }
+    }
+    this.vmas.splice(this.vmas.indexOf(moved), 1);
+    this.onInvalidate?.(oldAddr / PAGE_SIZE, (oldAddr + oldSize) / PAGE_SIZE);
+    this.insert({ ...moved, start: dest, end: dest + newSize });
+    return dest;
   }
 
   /** brk(2): returns the new break, or the old one when the request cannot be met. */

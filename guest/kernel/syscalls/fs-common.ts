@@ -7,11 +7,12 @@ import type { Kernel } from '../kernel';
 import type { PathRef, Task } from '../task';
 import type { FsNode } from '../../fs/node';
 import { directoryOps, generatedFileOps, makeDev, regularFileOps } from '../../fs/tmpfs';
-import { permitted } from '../../fs/vfs';
+import { permitted, type ParentRef } from '../../fs/vfs';
 import type { StatInfo } from '../structs';
 import { asInt, readPath } from '../uaccess';
 import { openDevice } from '../devices';
 import { openFifo } from '../fifo';
+import type { Block } from '../wait';
 
 export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200;
 export const AT_SYMLINK_FOLLOW = 0x400, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000;
@@ -32,7 +33,7 @@ export function accessMode(flags: number): number {
 }
 
 /** Builds the open file for `ref` (permission and type checks included). */
-export function openNode(k: Kernel, t: Task, ref: PathRef, flags: number): OpenFile | number {
+export function openNode(k: Kernel, t: Task, ref: PathRef, flags: number): OpenFile | number | Block {
   const node = ref.node;
   if (flags & O_PATH) return new OpenFile(directoryOps, flags, ref.path, node);
   if (node.kind === 'symlink') return -ELOOP;
@@ -40,7 +41,7 @@ export function openNode(k: Kernel, t: Task, ref: PathRef, flags: number): OpenF
   if (node.kind === 'dir' && want & 2) return -EISDIR;
   if (!permitted(node, t.cred, want)) return -EACCES;
   if (want & 2 && node.fs.readonly && node.kind !== 'chr') return -EROFS;
-  let f: OpenFile | number;
+  let f: OpenFile | number | Block;
   if (node.ops) f = new OpenFile(node.ops, flags, ref.path, node);
   else if (node.kind === 'dir') f = new OpenFile(directoryOps, flags, ref.path, node);
   else if (node.kind === 'chr') f = openDevice(k, t, node.rdev, flags, ref.path);
@@ -49,18 +50,19 @@ export function openNode(k: Kernel, t: Task, ref: PathRef, flags: number): OpenF
     f = new OpenFile(generatedFileOps, flags, ref.path, node);
     const content = node.generate();
     f.snapshot = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  } else if (node.kind === 'file') f = new OpenFile(regularFileOps(() => k.realtimeNs), flags, ref.path, node);
+  } else if (node.kind === 'file') f = new OpenFile(regularFileOps(() => k.now), flags, ref.path, node);
   else return -ENXIO;
-  if (typeof f !== 'number' && !f.node) f.node = node;
+  if (f instanceof OpenFile && !f.node) f.node = node;
   return f;
 }
 
-export function statOf(node: FsNode): StatInfo {
+/** stat of a node; times are relative to the boot epoch `epochS` (added when encoded). */
+export function statOf(node: FsNode, epochS = 0): StatInfo {
   const size = node.kind === 'file' ? (node.generate ? 0 : node.size) : node.kind === 'symlink' ? Buffer.byteLength(node.target) : node.kind === 'dir' ? 4096 : 0;
   const blocks = node.kind === 'file' ? Math.ceil(size / 4096) * 8 : node.kind === 'dir' ? 0 : 0;
   return {
     dev: makeDev(0, node.fs.dev + 20), ino: node.ino, mode: node.mode, nlink: node.nlink, uid: node.uid, gid: node.gid,
-    rdev: node.rdev, size, blksize: 4096, blocks, atimeNs: node.atimeNs, mtimeNs: node.mtimeNs, ctimeNs: node.ctimeNs,
+    rdev: node.rdev, size, blksize: 4096, blocks, atimeNs: node.atimeNs, mtimeNs: node.mtimeNs, ctimeNs: node.ctimeNs, epochS,
   };
 }
 
@@ -88,3 +90,19 @@ export function lookup(k: Kernel, t: Task, dirfd: number, pathAddr: number, foll
   return k.vfs.resolve(start, path, { followLast: follow, cred: t.cred });
 }
 
+
+/** Walks to the parent directory of (dirfd, path) for calls that create or remove a name. */
+export function parentOf(k: Kernel, t: Task, dirfd: number, pathAddr: number): ParentRef | number {
+  const path = readPath(t, pathAddr);
+  if (typeof path === 'number') return path;
+  const start = startDir(t, dirfd);
+  if (typeof start === 'number') return start;
+  return k.vfs.resolveParent(start, path, { followLast: false, cred: t.cred });
+}
+
+/** Creating or removing a name needs write and search permission on a writable filesystem. */
+export function mayModifyDir(t: Task, dir: FsNode): number {
+  if (dir.fs.readonly) return -EROFS;
+  if (!permitted(dir, t.cred, 3)) return -EACCES;
+  return 0;
+}

@@ -1,41 +1,27 @@
-// Path and inode syscalls: openat, getdents64, the stat family, links, directories,
-// permissions, times, truncate, access, cwd/root, statfs, mount, sync. Arguments are
+// Path and inode syscalls: openat, getdents64, the stat family, readlink, permissions,
+// times, truncate, access, cwd/root, sync (names: sys-namespace.ts; mounts: sys-mount.ts). Arguments are
 // fetched and checked here; the walk is the VFS's, the data operations tmpfs's.
 
 import {
-  EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE, EROFS, EXDEV,
+  EACCES, EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, ERANGE, EROFS,
 } from '../errno';
-import { O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY, O_RDWR } from '../file';
+import { OpenFile, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY, O_RDWR } from '../file';
 import type { Kernel } from '../kernel';
 import type { PathRef, Task } from '../task';
 import { DT_TYPE, type FsNode } from '../../fs/node';
 import { fileTruncate } from '../../fs/tmpfs';
-import { joinPath, permitted, type ParentRef } from '../../fs/vfs';
+import { joinPath, permitted } from '../../fs/vfs';
 import { decodeTimespec, encodeDirent64, encodeStat, encodeStatx } from '../structs';
 import { asInt, copyIn, copyOut, readPath } from '../uaccess';
 import type { SyscallHandler } from './types';
-import { AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, lookup, openNode, startDir, statOf, statOfFile } from './fs-common';
+import type { SysResult } from '../wait';
+import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, lookup, mayModifyDir, openNode, startDir, statOf, statOfFile } from './fs-common';
 import { mountHandlers } from './sys-mount';
-import { kindFromMode } from '../../fs/tmpfs';
+import { namespaceHandlers } from './sys-namespace';
 
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
-const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
 
-function parentOf(k: Kernel, t: Task, dirfd: number, pathAddr: number): ParentRef | number {
-  const path = readPath(t, pathAddr);
-  if (typeof path === 'number') return path;
-  const start = startDir(t, dirfd);
-  if (typeof start === 'number') return start;
-  return k.vfs.resolveParent(start, path, { followLast: false, cred: t.cred });
-}
-
-function mayModifyDir(t: Task, dir: FsNode): number {
-  if (dir.fs.readonly) return -EROFS;
-  if (!permitted(dir, t.cred, 3)) return -EACCES;
-  return 0;
-}
-
-function sysOpenat(k: Kernel, t: Task, a: readonly number[]): number {
+function sysOpenat(k: Kernel, t: Task, a: readonly number[]): SysResult {
   const flags = asInt(a[2]);
   const path = readPath(t, a[1]);
   if (typeof path === 'number') return path;
@@ -51,8 +37,8 @@ function sysOpenat(k: Kernel, t: Task, a: readonly number[]): number {
   if (typeof ref === 'number') return ref;
   if (flags & O_DIRECTORY && ref.node.kind !== 'dir') return -ENOTDIR;
   const f = openNode(k, t, ref, flags);
-  if (typeof f === 'number') return f;
-  if (flags & O_TRUNC && ref.node.kind === 'file' && flags & (O_WRONLY | O_RDWR) && !ref.node.generate) fileTruncate(ref.node, 0, k.realtimeNs);
+  if (!(f instanceof OpenFile)) return f;
+  if (flags & O_TRUNC && ref.node.kind === 'file' && flags & (O_WRONLY | O_RDWR) && !ref.node.generate) fileTruncate(ref.node, 0, k.now);
   return t.fds.install(f, (flags & O_CLOEXEC) !== 0);
 }
 
@@ -106,7 +92,7 @@ function sysGetdents64(k: Kernel, t: Task, a: readonly number[]): number {
     out.set(c, off);
     off += c.length;
   }
-  f.node.atimeNs = k.realtimeNs;
+  f.node.atimeNs = k.now;
   return copyOut(t, a[1], out) ? used : -EFAULT;
 }
 
@@ -115,15 +101,15 @@ function sysFstatat(k: Kernel, t: Task, a: readonly number[]): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
   const ref = lookup(k, t, a[0], a[1], !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
   if (typeof ref === 'number') return ref;
-  return copyOut(t, a[2], encodeStat(statOf(ref.node), 'generic')) ? 0 : -EFAULT;
+  return copyOut(t, a[2], encodeStat(statOf(ref.node, k.epochAtBootS), 'generic')) ? 0 : -EFAULT;
 }
 
-function sysFstat(_k: Kernel, t: Task, a: readonly number[]): number {
+function sysFstat(k: Kernel, t: Task, a: readonly number[]): number {
   const f = t.fds.get(asInt(a[0]));
   if (!f) return -EBADF;
   const st = statOfFile(f);
   if (!st) return -EBADF;
-  return copyOut(t, a[1], encodeStat(st, 'generic')) ? 0 : -EFAULT;
+  return copyOut(t, a[1], encodeStat({ ...st, epochS: k.epochAtBootS }, 'generic')) ? 0 : -EFAULT;
 }
 
 function sysStatx(k: Kernel, t: Task, a: readonly number[]): number {
@@ -141,7 +127,7 @@ function sysStatx(k: Kernel, t: Task, a: readonly number[]): number {
     if (typeof ref === 'number') return ref;
     st = statOf(ref.node);
   }
-  return copyOut(t, a[4], encodeStatx(st, asInt(a[3]))) ? 0 : -EFAULT;
+  return copyOut(t, a[4], encodeStatx({ ...st, epochS: k.epochAtBootS }, asInt(a[3]))) ? 0 : -EFAULT;
 }
 
 function sysReadlinkat(k: Kernel, t: Task, a: readonly number[]): number {
@@ -154,154 +140,11 @@ function sysReadlinkat(k: Kernel, t: Task, a: readonly number[]): number {
   return copyOut(t, a[2], bytes) ? bytes.length : -EFAULT;
 }
 
-function sysMkdirat(k: Kernel, t: Task, a: readonly number[]): number {
-  const p = parentOf(k, t, a[0], a[1]);
-  if (typeof p === 'number') return p;
-  if (p.name === '') return -EEXIST;
-  if (typeof k.vfs.step(p.dir, p.name) !== 'number') return -EEXIST;
-  const err = mayModifyDir(t, p.dir.node);
-  if (err) return err;
-  k.vfs.createNode(p.dir.node, p.name, 'dir', a[2] & 0o7777 & ~t.umask, t.cred.fsuid, t.cred.fsgid);
-  return 0;
-}
-
-function sysMknodat(k: Kernel, t: Task, a: readonly number[]): number {
-  const mode = a[2] >>> 0;
-  const kind = (mode & 0o170000) === 0 ? 'file' : kindFromMode(mode);
-  if (!kind || kind === 'dir' || kind === 'symlink') return -EINVAL;
-  if ((kind === 'chr' || kind === 'blk') && t.cred.euid !== 0) return -EPERM;
-  const p = parentOf(k, t, a[0], a[1]);
-  if (typeof p === 'number') return p;
-  if (p.name === '' || typeof k.vfs.step(p.dir, p.name) !== 'number') return -EEXIST;
-  const err = mayModifyDir(t, p.dir.node);
-  if (err) return err;
-  const n = k.vfs.createNode(p.dir.node, p.name, kind, mode & 0o7777 & ~t.umask, t.cred.fsuid, t.cred.fsgid);
-  n.rdev = a[3] >>> 0;
-  return 0;
-}
-
-function isMountRoot(n: FsNode): boolean {
-  return n.coveredBy !== undefined || n.mounted !== undefined;
-}
-
-function sysUnlinkat(k: Kernel, t: Task, a: readonly number[]): number {
-  const flags = asInt(a[2]);
-  if (flags & ~AT_REMOVEDIR) return -EINVAL;
-  const path = readPath(t, a[1]);
-  if (typeof path === 'number') return path;
-  const p = parentOf(k, t, a[0], a[1]);
-  if (typeof p === 'number') return p;
-  const rmdir = (flags & AT_REMOVEDIR) !== 0;
-  if (p.name === '') return rmdir ? (/(^|\/)\.\.\/*$/.test(path) ? -ENOTEMPTY : path.replace(/\/+$/, '').endsWith('.') ? -EINVAL : -EBUSY) : -EISDIR;
-  const child = k.vfs.step(p.dir, p.name);
-  if (typeof child === 'number') return child;
-  const node = p.dir.node.children?.get(p.name);
-  if (!node) return p.dir.node.fs.readonly ? -EROFS : -EPERM;
-  const err = mayModifyDir(t, p.dir.node);
-  if (err) return err;
-  if (rmdir) {
-    if (node.kind !== 'dir') return -ENOTDIR;
-    if (isMountRoot(child.node) || node.mounted) return -EBUSY;
-    if (node.children!.size > 0) return -ENOTEMPTY;
-  } else {
-    if (node.kind === 'dir') return -EISDIR;
-    if (p.trailingSlash) return -ENOTDIR;
-  }
-  removeEntry(k, p.dir.node, p.name, node);
-  return 0;
-}
-
-function removeEntry(k: Kernel, dir: FsNode, name: string, node: FsNode): void {
-  dir.children!.delete(name);
-  node.nlink = node.kind === 'dir' ? 0 : node.nlink - 1;
-  if (node.kind === 'dir') dir.nlink--;
-  dir.mtimeNs = dir.ctimeNs = k.realtimeNs;
-  node.ctimeNs = k.realtimeNs;
-}
-
-function sysSymlinkat(k: Kernel, t: Task, a: readonly number[]): number {
-  const target = readPath(t, a[0]);
-  if (typeof target === 'number') return target;
-  if (target === '') return -ENOENT;
-  const p = parentOf(k, t, a[1], a[2]);
-  if (typeof p === 'number') return p;
-  if (p.name === '' || typeof k.vfs.step(p.dir, p.name) !== 'number') return -EEXIST;
-  const err = mayModifyDir(t, p.dir.node);
-  if (err) return err;
-  k.vfs.createNode(p.dir.node, p.name, 'symlink', 0o777, t.cred.fsuid, t.cred.fsgid).target = target;
-  return 0;
-}
-
-function sysLinkat(k: Kernel, t: Task, a: readonly number[]): number {
-  const flags = asInt(a[4]);
-  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  const old = lookup(k, t, a[0], a[1], (flags & AT_SYMLINK_FOLLOW) !== 0, (flags & AT_EMPTY_PATH) !== 0);
-  if (typeof old === 'number') return old;
-  if (old.node.kind === 'dir') return -EPERM;
-  const p = parentOf(k, t, a[2], a[3]);
-  if (typeof p === 'number') return p;
-  if (p.name === '' || typeof k.vfs.step(p.dir, p.name) !== 'number') return -EEXIST;
-  if (p.dir.node.fs !== old.node.fs) return -EXDEV;
-  const err = mayModifyDir(t, p.dir.node);
-  if (err) return err;
-  p.dir.node.children!.set(p.name, old.node);
-  old.node.nlink++;
-  old.node.ctimeNs = k.realtimeNs;
-  return 0;
-}
-
-function isAncestor(a: FsNode, b: FsNode): boolean {
-  for (let n: FsNode | undefined = b, i = 0; n && i < 4096; n = n.parent === n ? undefined : n.parent, i++) if (n === a) return true;
-  return false;
-}
-
-function sysRenameat2(k: Kernel, t: Task, a: readonly number[]): number {
-  const flags = asInt(a[4]);
-  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE) || (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE)) return -EINVAL;
-  const op = parentOf(k, t, a[0], a[1]);
-  if (typeof op === 'number') return op;
-  const np = parentOf(k, t, a[2], a[3]);
-  if (typeof np === 'number') return np;
-  if (op.name === '' || np.name === '') return -EBUSY;
-  const src = op.dir.node.children?.get(op.name);
-  if (!src) return -ENOENT;
-  if (op.dir.node.fs !== np.dir.node.fs) return -EXDEV;
-  const e1 = mayModifyDir(t, op.dir.node) || mayModifyDir(t, np.dir.node);
-  if (e1) return e1;
-  const dst = np.dir.node.children?.get(np.name);
-  if (src.kind === 'dir' && isAncestor(src, np.dir.node)) return -EINVAL;
-  if (flags & RENAME_EXCHANGE) {
-    if (!dst) return -ENOENT;
-    op.dir.node.children!.set(op.name, dst);
-    np.dir.node.children!.set(np.name, src);
-    [src.parent, dst.parent] = [np.dir.node, op.dir.node];
-    return 0;
-  }
-  if (dst === src) return 0;
-  if (dst) {
-    if (flags & RENAME_NOREPLACE) return -EEXIST;
-    if (dst.kind === 'dir' && src.kind !== 'dir') return -EISDIR;
-    if (dst.kind !== 'dir' && src.kind === 'dir') return -ENOTDIR;
-    if (dst.kind === 'dir' && dst.children!.size > 0) return -ENOTEMPTY;
-    if (dst.mounted) return -EBUSY;
-    removeEntry(k, np.dir.node, np.name, dst);
-  } else if ((op.trailingSlash || np.trailingSlash) && src.kind !== 'dir') return -ENOTDIR;
-  op.dir.node.children!.delete(op.name);
-  np.dir.node.children!.set(np.name, src);
-  if (src.kind === 'dir' && op.dir.node !== np.dir.node) {
-    op.dir.node.nlink--;
-    np.dir.node.nlink++;
-  }
-  src.parent = np.dir.node;
-  src.ctimeNs = op.dir.node.mtimeNs = np.dir.node.mtimeNs = k.realtimeNs;
-  return 0;
-}
-
 function chmodNode(k: Kernel, t: Task, node: FsNode, mode: number): number {
   if (t.cred.fsuid !== 0 && t.cred.fsuid !== node.uid) return -EPERM;
   if (node.fs.readonly) return -EROFS;
   node.perm = mode & 0o7777;
-  node.ctimeNs = k.realtimeNs;
+  node.ctimeNs = k.now;
   return 0;
 }
 
@@ -312,7 +155,7 @@ function chownNode(k: Kernel, t: Task, node: FsNode, uid: number, gid: number): 
   if (u !== -1) node.uid = u;
   if (g !== -1) node.gid = g;
   if (node.kind !== 'dir') node.perm &= t.cred.fsuid === 0 ? ~0 : ~0o6000;
-  node.ctimeNs = k.realtimeNs;
+  node.ctimeNs = k.now;
   return 0;
 }
 
@@ -321,7 +164,8 @@ function sysUtimensat(k: Kernel, t: Task, a: readonly number[]): number {
   const ref = a[1] === 0 ? fdRef(t, a[0]) : lookup(k, t, a[0], a[1], !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
   if (typeof ref === 'number') return ref;
   const node = ref.node;
-  let atime = k.realtimeNs, mtime = atime;
+  // Node times count from the boot epoch (k.epochAtBootS), which keeps them exact in a double.
+  let atime = k.now, mtime = atime;
   let setA = true, setM = true;
   if (a[2] !== 0) {
     const b = copyIn(t, a[2], 32);
@@ -329,14 +173,14 @@ function sysUtimensat(k: Kernel, t: Task, a: readonly number[]): number {
     const ta = decodeTimespec(b.subarray(0, 16)), tm = decodeTimespec(b.subarray(16, 32));
     for (const ts of [ta, tm]) if (ts.nsec !== UTIME_NOW && ts.nsec !== UTIME_OMIT && (ts.nsec < 0 || ts.nsec >= 1e9)) return -EINVAL;
     if (ta.nsec === UTIME_OMIT) setA = false;
-    else if (ta.nsec !== UTIME_NOW) atime = ta.sec * 1e9 + ta.nsec;
+    else if (ta.nsec !== UTIME_NOW) atime = (ta.sec - k.epochAtBootS) * 1e9 + ta.nsec;
     if (tm.nsec === UTIME_OMIT) setM = false;
-    else if (tm.nsec !== UTIME_NOW) mtime = tm.sec * 1e9 + tm.nsec;
+    else if (tm.nsec !== UTIME_NOW) mtime = (tm.sec - k.epochAtBootS) * 1e9 + tm.nsec;
     if ((setA || setM) && t.cred.fsuid !== 0 && t.cred.fsuid !== node.uid) return -EPERM;
   } else if (t.cred.fsuid !== 0 && t.cred.fsuid !== node.uid && !permitted(node, t.cred, 2)) return -EACCES;
   if (setA) node.atimeNs = atime;
   if (setM) node.mtimeNs = mtime;
-  node.ctimeNs = k.realtimeNs;
+  node.ctimeNs = k.now;
   return 0;
 }
 
@@ -351,7 +195,7 @@ function truncateNode(k: Kernel, node: FsNode, len: number): number {
   if (node.kind === 'dir') return -EISDIR;
   if (node.kind !== 'file' || node.generate) return -EINVAL;
   if (node.fs.readonly) return -EROFS;
-  return fileTruncate(node, len, k.realtimeNs);
+  return fileTruncate(node, len, k.now);
 }
 
 function sysFaccessat(k: Kernel, t: Task, a: readonly number[], flags: number): number {
@@ -393,20 +237,6 @@ export const fsHandlers: Record<string, SyscallHandler> = {
   statx: sysStatx,
   readlinkat: sysReadlinkat,
   readlink: (k, t, a) => sysReadlinkat(k, t, [AT_FDCWD_ARG, a[0], a[1], a[2]]),
-  mkdirat: sysMkdirat,
-  mkdir: (k, t, a) => sysMkdirat(k, t, [AT_FDCWD_ARG, a[0], a[1]]),
-  mknodat: sysMknodat,
-  mknod: (k, t, a) => sysMknodat(k, t, [AT_FDCWD_ARG, a[0], a[1], a[2]]),
-  unlinkat: sysUnlinkat,
-  unlink: (k, t, a) => sysUnlinkat(k, t, [AT_FDCWD_ARG, a[0], 0]),
-  rmdir: (k, t, a) => sysUnlinkat(k, t, [AT_FDCWD_ARG, a[0], AT_REMOVEDIR]),
-  symlinkat: sysSymlinkat,
-  symlink: (k, t, a) => sysSymlinkat(k, t, [a[0], AT_FDCWD_ARG, a[1]]),
-  linkat: sysLinkat,
-  link: (k, t, a) => sysLinkat(k, t, [AT_FDCWD_ARG, a[0], AT_FDCWD_ARG, a[1], 0]),
-  renameat2: sysRenameat2,
-  renameat: (k, t, a) => sysRenameat2(k, t, [a[0], a[1], a[2], a[3], 0]),
-  rename: (k, t, a) => sysRenameat2(k, t, [AT_FDCWD_ARG, a[0], AT_FDCWD_ARG, a[1], 0]),
   fchmodat: (k, t, a) => {
     const ref = lookup(k, t, a[0], a[1], true);
     return typeof ref === 'number' ? ref : chmodNode(k, t, ref.node, a[2]);
@@ -452,5 +282,6 @@ export const fsHandlers: Record<string, SyscallHandler> = {
   fsync: (_k, t, a) => (t.fds.get(asInt(a[0])) ? 0 : -EBADF),
   fdatasync: (_k, t, a) => (t.fds.get(asInt(a[0])) ? 0 : -EBADF),
   ...mountHandlers,
+  ...namespaceHandlers,
 };
 

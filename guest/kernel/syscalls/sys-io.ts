@@ -195,6 +195,39 @@ function sysPipe2(k: Kernel, t: Task, a: readonly number[]): number {
   return 0;
 }
 
+/** sendfile(out, in, offset*, count): a read and a write through a kernel buffer. */
+function sysSendfile(k: Kernel, t: Task, a: readonly number[]): SysResult {
+  const out = fileFor(t, a[0]), inp = fileFor(t, a[1]);
+  if (!out || !inp || !inp.readable || !out.writable || !inp.ops.read || !out.ops.write) return -EBADF;
+  const count = Math.min(a[3], MAX_RW_BYTES);
+  if (count < 0) return -EINVAL;
+  const saved = inp.pos;
+  if (a[2] !== 0) {
+    const off = copyIn(t, a[2], 8);
+    if (!off) return -EFAULT;
+    if (!inp.ops.seekable) return -ESPIPE;
+    inp.pos = Number(new DataView(off.buffer).getBigInt64(0, true));
+  }
+  const data = inp.ops.read(inp, count, t);
+  if (typeof data === 'number' || isBlock(data)) {
+    if (a[2] !== 0) inp.pos = saved;
+    return data;
+  }
+  const w = data.length === 0 ? 0 : out.ops.write(out, data, t);
+  if (isBlock(w)) {
+    inp.pos -= data.length;
+    return w;
+  }
+  if (a[2] !== 0) {
+    const newOff = new Uint8Array(8);
+    new DataView(newOff.buffer).setBigInt64(0, BigInt(inp.pos - (data.length - Math.max(0, w))), true);
+    inp.pos = saved;
+    if (!copyOut(t, a[2], newOff)) return -EFAULT;
+  } else if (w >= 0 && w < data.length) inp.pos -= data.length - w;
+  k.chargeCopy(data.length);
+  return w;
+}
+
 export const ioHandlers: Record<string, SyscallHandler> = {
   read: sysRead,
   write: sysWrite,
@@ -213,5 +246,6 @@ export const ioHandlers: Record<string, SyscallHandler> = {
   fcntl: sysFcntl,
   ioctl: sysIoctl,
   pipe2: sysPipe2,
+  sendfile: sysSendfile,
   pipe: (k, t, a) => sysPipe2(k, t, [a[0], 0]),
 };

@@ -40,6 +40,11 @@ export const mmHandlers: Record<string, SyscallHandler> = {
   mmap: (_k, t, a) => sysMmap(t, a),
   munmap: (_k, t, a) => t.mm.unmap(a[0], a[1]),
   mprotect: (_k, t, a) => ((asInt(a[2]) & ~PROT_MASK) !== 0 ? -EINVAL : t.mm.mprotect(a[0], a[1], asInt(a[2]))),
+  mremap: (_k, t, a) => {
+    const flags = asInt(a[3]);
+    if (flags & ~1) return -EINVAL;
+    return t.mm.remap(a[0], a[1], a[2], (flags & 1) !== 0);
+  },
   madvise: (_k, _t, a) => (a[0] % PAGE !== 0 ? -EINVAL : 0),
   msync: (_k, _t, a) => (a[0] % PAGE !== 0 ? -EINVAL : 0),
   mlock: () => 0,

@@ -9,6 +9,7 @@ import type { Kernel } from '../kernel';
 import { decodePollfds, decodeTimespec, encodePollfd } from '../structs';
 import type { Task } from '../task';
 import { asInt, copyIn, copyOut } from '../uaccess';
+import { UNBLOCKABLE } from '../signal-defs';
 import { block, type SysResult, type WaitQueue } from '../wait';
 import type { SyscallHandler } from './types';
 
@@ -90,17 +91,44 @@ function doSelect(k: Kernel, t: Task, a: readonly number[], timeoutNs: number | 
   return ready;
 }
 
+/**
+ * ppoll/pselect6's temporary signal mask: in force while the call waits, the old mask back
+ * when it returns; if a handler interrupts, its frame restores the old mask (as sigsuspend).
+ */
+function withTempMask(t: Task, maskAddr: number, body: () => SysResult): SysResult {
+  if (maskAddr !== 0 && t.suspendSavedMask === undefined) {
+    const b = copyIn(t, maskAddr, 8);
+    if (!b) return -EFAULT;
+    t.suspendSavedMask = t.sigBlocked;
+    t.sigBlocked = new DataView(b.buffer).getBigUint64(0, true) & ~UNBLOCKABLE;
+  }
+  const r = body();
+  if (typeof r === 'number' && t.suspendSavedMask !== undefined) {
+    t.sigBlocked = t.suspendSavedMask;
+    t.suspendSavedMask = undefined;
+  }
+  return r;
+}
+
 export const pollHandlers: Record<string, SyscallHandler> = {
   ppoll: (k, t, a) => {
     const tmo = readTimeoutNs(t, a[2]);
     if (tmo === -1) return a[2] !== 0 && !copyIn(t, a[2], 16) ? -EFAULT : -EINVAL;
-    return doPoll(k, t, a[0], asInt(a[1]), tmo);
+    if (a[3] !== 0 && a[4] !== 8) return -EINVAL;
+    return withTempMask(t, a[3], () => doPoll(k, t, a[0], asInt(a[1]), tmo));
   },
   poll: (k, t, a) => doPoll(k, t, a[0], asInt(a[1]), asInt(a[2]) < 0 ? undefined : asInt(a[2]) * 1e6),
   pselect6: (k, t, a) => {
     const tmo = readTimeoutNs(t, a[4]);
     if (tmo === -1) return a[4] !== 0 && !copyIn(t, a[4], 16) ? -EFAULT : -EINVAL;
-    return doSelect(k, t, a, tmo);
+    // The sixth argument points at { const sigset_t *ss; size_t ss_len; }.
+    let maskAddr = 0;
+    if (a[5] !== 0) {
+      const sm = copyIn(t, a[5], 16);
+      if (!sm) return -EFAULT;
+      maskAddr = Number(new DataView(sm.buffer).getBigUint64(0, true));
+    }
+    return withTempMask(t, maskAddr, () => doSelect(k, t, a, tmo));
   },
   select: (k, t, a) => {
     if (a[4] === 0) return doSelect(k, t, a, undefined);

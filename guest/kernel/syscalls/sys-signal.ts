@@ -3,7 +3,8 @@
 
 import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ESRCH } from '../errno';
 import type { Kernel } from '../kernel';
-import { sendSignal } from '../signal';
+import { forceSignal, sendSignal } from '../signal';
+import { elfSigreturn } from '../elf-signal';
 import { NSIG, SIGKILL, SIGSTOP, UNBLOCKABLE } from '../signal-defs';
 import { SIGACTION_SIZE, decodeSigaction, encodeSigaction } from '../structs';
 import type { Task } from '../task';
@@ -148,6 +149,14 @@ export const signalHandlers: Record<string, SyscallHandler> = {
   tkill: (k, t, a) => sysTgkill(k, t, -1, asInt(a[0]), asInt(a[1])),
   tgkill: (k, t, a) => sysTgkill(k, t, asInt(a[0]), asInt(a[1]), asInt(a[2])),
   sigaltstack: (_k, t, a) => (a[1] !== 0 && !copyOut(t, a[1], new Uint8Array(24)) ? -EFAULT : 0),
-  rt_sigreturn: () => -EINTR,
+  rt_sigreturn: (k, t) => {
+    if (!t.cpu) return -EINTR;
+    if (!elfSigreturn(t)) {
+      forceSignal(k, t, 11);
+      return -EFAULT;
+    }
+    t.keepX0 = true;
+    return 0;
+  },
   rt_sigtimedwait: sysSigtimedwait,
 };
