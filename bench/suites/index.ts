@@ -3,6 +3,7 @@
 import type { BenchCase } from '../harness';
 import { inferenceBenchCase } from '../../tools/model/bench';
 import { coreCases } from './core';
+import { kernelCases } from './kernel';
 import { storageCases } from './storage';
 
-export const allCases: BenchCase[] = [...coreCases, ...storageCases, inferenceBenchCase];
+export const allCases: BenchCase[] = [...coreCases, ...kernelCases, ...storageCases, inferenceBenchCase];
