@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { GuestFactory } from '../emulator/machine/guest';
 import { Kernel } from './kernel/kernel';
 import { defaultRegistry, type NativeRegistry } from './kernel/native-registry';
+import { installUserland } from './userland/index';
 
 export { registerNativeProgram, defaultRegistry, NativeRegistry } from './kernel/native-registry';
 export { Kernel } from './kernel/kernel';
@@ -29,5 +30,9 @@ function loadInitrd(path: string | undefined): Uint8Array | undefined {
 export function createGuestWith(opts: GuestOptions = {}): GuestFactory {
   return (machine) => new Kernel(machine, opts.registry ?? defaultRegistry, opts.initrd ?? loadInitrd(machine.description.initrd));
 }
+
+// The native userland (init, sh, the BusyBox-style applets) is what a machine without an
+// initramfs of its own boots into: /sbin/init then the shell on the console.
+installUserland(defaultRegistry);
 
 export const createGuest: GuestFactory = createGuestWith();
