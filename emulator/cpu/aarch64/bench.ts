@@ -9,8 +9,8 @@ const FlatMemory = FlatMemory$;
 const LOOP_BASE = 0x400000;
 
 /**
- * mov x2,#iters(high half); mov x0,#1; mov x1,#3;
- * 1: add x0,x0,x1; eor x1,x1,x0,lsr #7; add x3,x3,#1; subs x2,x2,#1; b.ne 1b; svc #0
+ * mov x0,#1; mov x1,#3; 1: add x0,x0,x1; eor x1,x1,x0,lsr #7; add x3,x3,#1; subs x2,x2,#1;
+ * b.ne 1b; svc #0 — x2 holds the iteration count.
  */
 const LOOP_WORDS = [0xd2800020, 0xd2800061, 0x8b010000, 0xca401c21, 0x91000463, 0xf1000442, 0x54ffff81, 0xd4000001];
 

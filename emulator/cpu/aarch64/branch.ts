@@ -4,10 +4,11 @@
 import type { A64Cpu } from './cpu';
 import { condBranch as condBranch$ } from './cond';
 import type { Op } from './op';
-import { STOP as STOP$, rz as rz$, sext as sext$, undefinedOp as undefinedOp$ } from './op';
+import { STOP as STOP$, rz as rz$, sext as sext$, undefinedOp as undefinedOp$, STOP_SYNC as STOP_SYNC$ } from './op';
 // Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
 const condBranch = condBranch$;
 const STOP = STOP$;
+const STOP_SYNC = STOP_SYNC$;
 const rz = rz$;
 const sext = sext$;
 const undefinedOp = undefinedOp$;
@@ -171,8 +172,15 @@ function decodeMrs(w: number, key: number, t: number, next: number): Op {
       read = (c) => lo32(c, 0);
       break;
     case CNTVCT:
-      read = (c) => setPair(c, t, c.time.cntvct());
-      break;
+      return (c) => {
+        if (!c.timeSynced) {
+          c.stopReason = STOP_SYNC;
+          return STOP;
+        }
+        c.timeSynced = false;
+        setPair(c, t, c.time.cntvct());
+        return next;
+      };
     case CNTFRQ:
       read = (c) => lo32(c, c.time.cntfrqHz);
       break;

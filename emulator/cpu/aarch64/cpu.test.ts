@@ -209,6 +209,24 @@ describe('branches, exceptions, system registers', () => {
     expect([...z.mem.read(DATA, 128)!].map((b, i) => (b === 0 ? i : -1)).filter((i) => i >= 0)).toEqual(Array.from({ length: 64 }, (_v, i) => 64 + i));
   });
 
+  it('CNTVCT sees the instructions retired before it, even mid-run', () => {
+    // add, add, mrs x0, cntvct_el0 with a time source that is the instruction count itself.
+    const mem = new FlatMemory();
+    mem.map(CODE, 4096, 'rx');
+    const words = [0x8b020020, 0x8b020020, 0xd53be040, SVC0];
+    const code = new Uint8Array(16);
+    words.forEach((w, i) => new DataView(code.buffer).setUint32(i * 4, w, true));
+    mem.write(CODE, code);
+    const ref: { cpu?: A64Cpu } = {};
+    const c = new A64Cpu(mem, { cntvct: () => ref.cpu!.instructions, cntfrqHz: 1 });
+    ref.cpu = c;
+    c.instructions = 100;
+    c.pc = CODE;
+    expect(c.run(1000).reason).toBe('svc');
+    expect(c.getX(0)).toBe(102n);
+    expect(c.instructions).toBe(104);
+  });
+
   it('counts retired instructions (svc included)', () => {
     expect(exec([0x8b020020, 0x8b020020]).c.instructions).toBe(3);
   });
@@ -254,6 +272,22 @@ describe('floating point', () => {
     expect(exec([0x9e620020], (c) => c.setX(1, (1n << 62n) + 1n)).c.vf64[0]).toBe(2 ** 62);
   });
 
+  it('fmadd is fused: one rounding of a*b + c', () => {
+    // a*b = 1 - 2^-60 exactly; unfused it rounds to 1 and 1 - 1 = 0, fused it is -2^-60.
+    const a = 1 + 2 ** -30;
+    const b = 1 - 2 ** -30;
+    expect(exec([0x1f420c20], (c) => ((c.vf64[2] = a), (c.vf64[4] = b), (c.vf64[6] = -1))).c.vf64[0]).toBe(-(2 ** -60));
+  });
+
+  it('FPCR.RMode directs the rounding of arithmetic; IXC is recorded', () => {
+    const third = (mode: number): number =>
+      exec([0xd51b4401, 0x1e622820], (c) => ((c.vf64[2] = 1), (c.vf64[4] = 2 ** -60), c.setX(1, BigInt(mode << 22)))).c.vf64[0]!;
+    expect(third(0)).toBe(1);
+    expect(third(1)).toBe(1 + 2 ** -52); // towards +inf
+    expect(third(2)).toBe(1);
+    expect(exec([0x1e622820], (c) => ((c.vf64[2] = 1), (c.vf64[4] = 2 ** -60))).c.fpsr).toBe(0x10);
+  });
+
   it('fmov immediate', () => {
     expect(exec([0x1e6f1000]).c.vf64[0]).toBe(1.5);
   });
@@ -276,5 +310,25 @@ describe('advanced SIMD', () => {
     }).c;
     expect([...tbl.vu8.subarray(0, 16)]).toEqual(Array.from({ length: 16 }, (_v, i) => (i === 0 ? 0 : (15 - i) * 3)));
     expect(exec([0x0e0b3c20], init).c.getX(0)).toBe(15n);
+  });
+
+  it('widening multiply and add (smull, uaddw2), vector fadd', () => {
+    const m = exec([0x0ea2c020], (c) => {
+      c.vi32[4] = -3;
+      c.vi32[5] = 0x40000000;
+      c.vi32[8] = 7;
+      c.vi32[9] = 8;
+    }).c;
+    expect([m.vi32[0], m.vi32[1], m.vi32[2], m.vi32[3]]).toEqual([-21, -1, 0, 2]); // -21 and 2^33
+    const w = exec([0x6e221020], (c) => {
+      c.vu16.fill(1000, 8, 16);
+      for (let i = 0; i < 16; i++) c.vu8[32 + i] = i * 10;
+    }).c;
+    expect([...w.vu16.subarray(0, 8)]).toEqual(Array.from({ length: 8 }, (_v, i) => 1000 + (i + 8) * 10));
+    const f = exec([0x4e22d420], (c) => {
+      c.vf32.set([1, 2, 3, 4], 4);
+      c.vf32.set([0.5, NaN, -3, 1e38], 8);
+    }).c;
+    expect([...f.vf32.subarray(0, 4)]).toEqual([1.5, NaN, 0, 1e38 + 4].map(Math.fround));
   });
 });

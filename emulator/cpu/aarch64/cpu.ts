@@ -4,7 +4,7 @@
 import type { Access, CpuMemory, CpuTimeSource, FaultKind, MemFault } from './memory';
 import { PAGE_SIZE_BYTES as PAGE_SIZE_BYTES$, USER_VA_LIMIT as USER_VA_LIMIT$ } from './memory';
 import type { Op, StopReason } from './op';
-import { STOP as STOP$, STOP_FAULT as STOP_FAULT$, STOP_NONE as STOP_NONE$, STOP_SVC as STOP_SVC$, STOP_UNDEFINED as STOP_UNDEFINED$ } from './op';
+import { STOP as STOP$, STOP_FAULT as STOP_FAULT$, STOP_NONE as STOP_NONE$, STOP_SVC as STOP_SVC$, STOP_UNDEFINED as STOP_UNDEFINED$, STOP_SYNC as STOP_SYNC$ } from './op';
 import { decode as decode$ } from './decode';
 // Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
 const PAGE_SIZE_BYTES = PAGE_SIZE_BYTES$;
@@ -13,6 +13,7 @@ const STOP = STOP$;
 const STOP_FAULT = STOP_FAULT$;
 const STOP_NONE = STOP_NONE$;
 const STOP_SVC = STOP_SVC$;
+const STOP_SYNC = STOP_SYNC$;
 const STOP_UNDEFINED = STOP_UNDEFINED$;
 const decode = decode$;
 
@@ -39,8 +40,9 @@ export class A64Cpu {
   cf = 0;
   vf = 0;
   pc = 0;
-  /** V0..V31, 16 bytes each, little-endian; the views alias one buffer. */
-  readonly vbuf = new ArrayBuffer(32 * 16);
+  /** V0..V31, 16 bytes each, little-endian; the views alias one buffer. Slot 32 is a hidden
+   * scratch register (by-element forms broadcast their element there); it is not state. */
+  readonly vbuf = new ArrayBuffer(33 * 16);
   readonly vu8 = new Uint8Array(this.vbuf);
   readonly vu16 = new Uint16Array(this.vbuf);
   readonly vu32 = new Uint32Array(this.vbuf);
@@ -54,8 +56,11 @@ export class A64Cpu {
   /** Exclusive monitor: armed address or -1 (cleared on every run(), like an exception return). */
   monitorAddr = -1;
   monitorSize = 0;
-  /** Retired instructions since creation: the virtual-time base (like QEMU -icount). */
+  /** Retired instructions since creation: the virtual-time base (like QEMU -icount). Exact
+   * whenever the time source is called (CNTVCT reads bring it up to date first). */
   instructions = 0;
+  /** Set by run() when `instructions` has just been brought up to date for a time read. */
+  timeSynced = false;
 
   /** Scratch results of 64-bit loads and helpers. */
   rlo = 0;
@@ -177,6 +182,15 @@ export class A64Cpu {
       }
       const next = op(this);
       if (next === STOP) {
+        if ((this.stopReason as StopReason) === STOP_SYNC) {
+          // A read of virtual time: account for what ran so far, then run it for real.
+          this.instructions += n;
+          maxInstructions -= n;
+          n = 0;
+          this.stopReason = STOP_NONE;
+          this.timeSynced = true;
+          continue;
+        }
         if ((this.stopReason as StopReason) === STOP_SVC) {
           pc += 4;
           n++;

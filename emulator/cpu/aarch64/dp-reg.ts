@@ -304,6 +304,20 @@ function decodeCondSelect(w: number, next: number): Op {
   const n = rz((w >>> 5) & 31);
   const d = wz(w & 31);
   const holds = condTest(cond);
+  if (sf && !op && op2) {
+    // CSINC (and its CSET/CINC aliases): the most common select in compiled code.
+    return (c) => {
+      if (holds(c)) {
+        c.xlo[d] = c.xlo[n]!;
+        c.xhi[d] = c.xhi[n]!;
+      } else {
+        const lo = (c.xlo[m]! >>> 0) + 1;
+        c.xhi[d] = c.xhi[m]! + (lo >= 4294967296 ? 1 : 0);
+        c.xlo[d] = lo;
+      }
+      return next;
+    };
+  }
   return (c) => {
     if (holds(c)) {
       c.xlo[d] = c.xlo[n]!;

@@ -3,6 +3,9 @@
 // set), and an invalid operation returns the default NaN (positive, quiet) — not x86's.
 // Values move through the V register file as bit patterns so NaN payloads survive.
 import type { A64Cpu } from './cpu';
+import { fmaStatus as fmaStatus$ } from './fma';
+// Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
+const fmaStatus = fmaStatus$;
 
 export const FPSR_IOC = 1;
 export const FPSR_DZC = 2;
@@ -180,6 +183,16 @@ export function roundWithFlags(c: A64Cpu, d: number, exact: boolean, finiteIn: b
   if (inexact) {
     c.fpsr |= FPSR_IXC;
     if (Math.abs(r) < MIN_NORMAL[sz]! || (Math.abs(d) < MIN_NORMAL[sz]! && d !== 0)) c.fpsr |= FPSR_UFC;
+  }
+  return r;
+}
+
+/** Record the flags of a result produced by the exact routines in fma.ts. */
+export function flagExact(c: A64Cpu, r: number, sz: FpSize): number {
+  if (fmaStatus.overflow) c.fpsr |= FPSR_OFC | FPSR_IXC;
+  else if (fmaStatus.inexact) {
+    c.fpsr |= FPSR_IXC;
+    if (Math.abs(r) < (sz === 3 ? 2 ** -1022 : 2 ** -126)) c.fpsr |= FPSR_UFC;
   }
   return r;
 }

@@ -4,18 +4,19 @@
 // implemented (undefined instruction). Arithmetic rounds to nearest-even whatever FPCR.RMode
 // says; FMADD is computed fused (one rounding). FPSR records IOC, DZC, OFC, UFC and IXC.
 import type { A64Cpu } from './cpu';
-import { R as R$ } from './bits';
 import { condHolds as condHolds$ } from './cond';
 import type { FpSize } from './fp-value';
-import { FPSR_DZC as FPSR_DZC$, FPSR_IOC as FPSR_IOC$, f32BitsToF64Bits as f32BitsToF64Bits$, f64BitsToF32Bits as f64BitsToF32Bits$, propagateNaN as propagateNaN$, readFp as readFp$, roundInt as roundInt$, writeArith as writeArith$, writeFp as writeFp$, writeFpBits as writeFpBits$, FPSR_IXC as FPSR_IXC$, productError as productError$, roundWithFlags as roundWithFlags$, sumError as sumError$ } from './fp-value';
+import { flagExact as flagExact$, FPSR_DZC as FPSR_DZC$, FPSR_IOC as FPSR_IOC$, f32BitsToF64Bits as f32BitsToF64Bits$, f64BitsToF32Bits as f64BitsToF32Bits$, propagateNaN as propagateNaN$, readFp as readFp$, roundInt as roundInt$, writeArith as writeArith$, writeFp as writeFp$, writeFpBits as writeFpBits$, FPSR_IXC as FPSR_IXC$, productError as productError$, roundWithFlags as roundWithFlags$, sumError as sumError$ } from './fp-value';
 import type { Op } from './op';
-import { rz as rz$, undefinedOp as undefinedOp$, wz as wz$ } from './op';
-import { fmaStatus, fusedMulAdd } from './fma';
+import { undefinedOp as undefinedOp$ } from './op';
+import { exactDivide as exactDivide$, fmaStatus as fmaStatus$, fusedMulAdd as fusedMulAdd$ } from './fma';
+import { fixedConv, intConv } from './fp-convert';
+
 // Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
-const R = R$;
 const condHolds = condHolds$;
 const FPSR_DZC = FPSR_DZC$;
 const FPSR_IOC = FPSR_IOC$;
+const flagExact = flagExact$;
 const FPSR_IXC = FPSR_IXC$;
 const productError = productError$;
 const roundWithFlags = roundWithFlags$;
@@ -28,9 +29,10 @@ const roundInt = roundInt$;
 const writeArith = writeArith$;
 const writeFp = writeFp$;
 const writeFpBits = writeFpBits$;
-const rz = rz$;
 const undefinedOp = undefinedOp$;
-const wz = wz$;
+const exactDivide = exactDivide$;
+const fmaStatus = fmaStatus$;
+const fusedMulAdd = fusedMulAdd$;
 
 export function decodeFpScalar(w: number, next: number): Op {
   const ftype = (w >>> 22) & 3;
@@ -102,9 +104,21 @@ function fp2(w: number, sz: FpSize, next: number): Op {
       writeArith(c, d, sz, r);
       return next;
     }
+    const mode = (c.fpcr >>> 22) & 3;
+    if (mode !== 0 && opcode <= 3 && Number.isFinite(a) && Number.isFinite(b)) {
+      writeFp(c, d, sz, directed(c, opcode, a, b, sz, mode));
+      return next;
+    }
     writeFp(c, d, sz, roundWithFlags(c, r, exactness(opcode, a, b, r), Number.isFinite(a) && Number.isFinite(b), sz));
     return next;
   };
+}
+
+/** FMUL/FDIV/FADD/FSUB of finite operands under a directed FPCR rounding mode (exact, then one rounding). */
+function directed(c: A64Cpu, opcode: number, a: number, b: number, sz: FpSize, mode: number): number {
+  if (opcode === 0 && (a === 0 || b === 0)) return a * b; // exact zero with the product's sign
+  const r = opcode === 1 ? exactDivide(a, b, sz, mode) : opcode === 0 ? fusedMulAdd(a, b, 0, sz, mode) : fusedMulAdd(a, 1, opcode === 3 ? -b : b, sz, mode);
+  return flagExact(c, r, sz);
 }
 
 /** Whether r = fl(a op b) is the exact result (FPSR.IXC is the negation). */
@@ -163,6 +177,13 @@ function fp3(w: number, sz: FpSize, next: number): Op {
   const negAcc = ((w >>> 21) & 1) === 1; // o1: FNMADD / FNMSUB negate the addend
   const flips = [negAcc, negProduct !== negAcc, false];
   return (c) => {
+    // FPMulAdd: a quiet NaN addend with an inf * 0 product is an invalid operation (default NaN).
+    const p0 = readFp(c, n, sz);
+    const p1 = readFp(c, m, sz);
+    if (Number.isNaN(readFp(c, a, sz)) && ((p0 === 0 && Math.abs(p1) === Infinity) || (p1 === 0 && Math.abs(p0) === Infinity))) {
+      writeArith(c, d, sz, NaN);
+      return next;
+    }
     // The negations apply to the operands before NaN processing, so they show on a propagated NaN.
     if (propagateNaN(c, d, sz, [a, n, m], flips)) return next;
     let x = readFp(c, n, sz);
@@ -170,8 +191,9 @@ function fp3(w: number, sz: FpSize, next: number): Op {
     let acc = readFp(c, a, sz);
     if (negProduct !== negAcc) x = -x;
     if (negAcc) acc = -acc;
-    const r = fusedMulAdd(x, y, acc, sz);
+    const r = fusedMulAdd(x, y, acc, sz, (c.fpcr >>> 22) & 3);
     if (Number.isNaN(r)) writeArith(c, d, sz, r);
+    else if (fmaStatus.overflow) writeFp(c, d, sz, flagExact(c, r, sz));
     else writeFp(c, d, sz, roundWithFlags(c, r, !fmaStatus.inexact, Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(acc), sz));
     return next;
   };
@@ -201,7 +223,7 @@ function fp1(w: number, sz: FpSize, next: number): Op {
         const x = readFp(c, n, sz);
         const r = Math.sqrt(x);
         if (Number.isNaN(r)) writeArith(c, d, sz, r);
-        else writeFp(c, d, sz, roundWithFlags(c, r, !Number.isFinite(r) || exactProduct(r, r, x), true, sz));
+        else writeFp(c, d, sz, roundWithFlags(c, r, !Number.isFinite(r) || exactProduct(r, r, x), Number.isFinite(x), sz));
         return next;
       };
     case 4:
@@ -218,6 +240,11 @@ function fp1(w: number, sz: FpSize, next: number): Op {
           else writeFpBits(c, d, 3, hi, lo);
         } else {
           const src = c.vf64[n * 2]!;
+          const mode = (c.fpcr >>> 22) & 3;
+          if (mode !== 0 && Number.isFinite(src) && src !== 0) {
+            writeFp(c, d, 2, flagExact(c, fusedMulAdd(src, 1, 0, 2, mode), 2));
+            return next;
+          }
           if (!Number.isNaN(src)) roundWithFlags(c, src, true, Number.isFinite(src), 2);
           const bits = f64BitsToF32Bits(c.vu32[n * 4 + 1]!, c.vu32[n * 4]!);
           if (Number.isNaN(c.vf64[n * 2]!)) noteSignalling(c, (c.vu32[n * 4 + 1]! >>> 19) & 1);
@@ -316,153 +343,3 @@ function fmovImm(w: number, sz: FpSize, next: number): Op {
   };
 }
 
-const TWO32 = 4294967296;
-
-/** Convert a float to a saturated integer of `bits` (32/64) after rounding; result pair in R. */
-export function fpToInt(c: A64Cpu, x: number, mode: number, signed: boolean, bits: number): void {
-  if (Number.isNaN(x)) {
-    c.fpsr |= FPSR_IOC;
-    R[0] = 0;
-    R[1] = 0;
-    return;
-  }
-  let r = roundInt(x, mode);
-  const limit = signed ? 2 ** (bits - 1) : 2 ** bits; // exclusive upper bound
-  const min = signed ? -(2 ** (bits - 1)) : 0;
-  if (r >= limit || r < min) {
-    c.fpsr |= FPSR_IOC;
-    const high = r >= limit;
-    if (bits === 64) {
-      R[0] = high ? -1 : 0;
-      R[1] = high ? (signed ? 0x7fffffff : -1) : signed ? -0x80000000 : 0;
-      return;
-    }
-    r = high ? limit - 1 : min;
-  } else if (r !== x) c.fpsr |= FPSR_IXC;
-  if (bits === 32) {
-    R[0] = r | 0;
-    R[1] = 0;
-    return;
-  }
-  const hi = Math.floor(r / TWO32);
-  R[0] = (r - hi * TWO32) | 0;
-  R[1] = hi | 0;
-}
-
-function intToFp(lo: number, hi: number, signed: boolean, is64: boolean): number {
-  if (!is64) return signed ? lo | 0 : lo >>> 0;
-  return (signed ? hi | 0 : hi >>> 0) * TWO32 + (lo >>> 0);
-}
-
-/** Integer (optionally fixed point with `fbits`) to float, rounding once, with IXC. */
-function intToFpFlags(c: A64Cpu, lo: number, hi: number, signed: boolean, is64: boolean, sz: FpSize, fbits: number): number {
-  const d = intToFp(lo, hi, signed, is64);
-  let exact = true;
-  if (is64 && Math.abs(d) >= 2 ** 53) {
-    const big = signed ? (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-    exact = BigInt(d) === big;
-    if (sz === 2 && exact === false) {
-      // Round the exact integer straight to single precision: keep 24 significant bits plus sticky.
-      const mag = big < 0n ? -big : big;
-      const shift = BigInt(mag.toString(2).length - 25);
-      const kept = mag >> shift;
-      const sticky = (mag & ((1n << shift) - 1n)) !== 0n ? 1n : 0n;
-      const approx = Number((kept << 1n) | sticky) * 2 ** Number(shift - 1n);
-      const r = Math.fround(big < 0n ? -approx : approx);
-      c.fpsr |= FPSR_IXC;
-      return r / 2 ** fbits;
-    }
-  }
-  return roundWithFlags(c, d / 2 ** fbits, exact, true, sz);
-}
-
-function intConv(w: number, next: number): Op {
-  const sf = w >>> 31;
-  const ftype = (w >>> 22) & 3;
-  const rmode = (w >>> 19) & 3;
-  const opcode = (w >>> 16) & 7;
-  const n = (w >>> 5) & 31;
-  const d = w & 31;
-  if (opcode >= 6) return fmovGeneral(w, sf, ftype, rmode, opcode === 7, n, d, next);
-  if (ftype > 1) return undefinedOp(w);
-  const sz: FpSize = ftype === 1 ? 3 : 2;
-  if (opcode === 2 || opcode === 3) {
-    if (rmode !== 0) return undefinedOp(w);
-    const signed = opcode === 2;
-    const rn = rz(n);
-    return (c) => {
-      writeFp(c, d, sz, intToFpFlags(c, c.xlo[rn]!, c.xhi[rn]!, signed, sf === 1, sz, 0));
-      return next;
-    };
-  }
-  if (opcode >= 4 && rmode !== 0) return undefinedOp(w);
-  const mode = opcode >= 4 ? 4 : rmode; // FCVTA* round to nearest, ties away
-  const signed = (opcode & 1) === 0;
-  const rd = wz(d);
-  return (c) => {
-    fpToInt(c, readFp(c, n, sz), mode, signed, sf ? 64 : 32);
-    c.xlo[rd] = R[0]!;
-    c.xhi[rd] = R[1]!;
-    return next;
-  };
-}
-
-function fmovGeneral(w: number, sf: number, ftype: number, rmode: number, toFp: boolean, n: number, d: number, next: number): Op {
-  const top = rmode === 1;
-  const ok = (rmode === 0 && ((sf === 0 && ftype === 0) || (sf === 1 && ftype === 1))) || (top && sf === 1 && ftype === 2);
-  if (!ok) return undefinedOp(w);
-  if (toFp) {
-    const rn = rz(n);
-    if (top) {
-      return (c) => {
-        c.vu32[d * 4 + 2] = c.xlo[rn]!;
-        c.vu32[d * 4 + 3] = c.xhi[rn]!;
-        return next;
-      };
-    }
-    return (c) => {
-      if (sf) writeFpBits(c, d, 3, c.xhi[rn]! >>> 0, c.xlo[rn]! >>> 0);
-      else writeFpBits(c, d, 2, c.xlo[rn]! >>> 0, 0);
-      return next;
-    };
-  }
-  const rd = wz(d);
-  const at = n * 4 + (top ? 2 : 0);
-  return (c) => {
-    c.xlo[rd] = c.vu32[at]!;
-    c.xhi[rd] = sf ? c.vu32[at + 1]! : 0;
-    return next;
-  };
-}
-
-function fixedConv(w: number, next: number): Op {
-  const sf = w >>> 31;
-  const ftype = (w >>> 22) & 3;
-  const rmode = (w >>> 19) & 3;
-  const opcode = (w >>> 16) & 7;
-  const scale = (w >>> 10) & 63;
-  if (ftype > 1 || (!sf && scale < 32)) return undefinedOp(w);
-  const sz: FpSize = ftype === 1 ? 3 : 2;
-  const fbits = 64 - scale;
-  const n = (w >>> 5) & 31;
-  const d = w & 31;
-  if (rmode === 3 && opcode < 2) {
-    const rd = wz(d);
-    const signed = opcode === 0;
-    return (c) => {
-      fpToInt(c, readFp(c, n, sz) * 2 ** fbits, 3, signed, sf ? 64 : 32);
-      c.xlo[rd] = R[0]!;
-      c.xhi[rd] = R[1]!;
-      return next;
-    };
-  }
-  if (rmode === 0 && (opcode === 2 || opcode === 3)) {
-    const rn = rz(n);
-    const signed = opcode === 2;
-    return (c) => {
-      writeFp(c, d, sz, intToFpFlags(c, c.xlo[rn]!, c.xhi[rn]!, signed, sf === 1, sz, fbits));
-      return next;
-    };
-  }
-  return undefinedOp(w);
-}

@@ -55,24 +55,32 @@ export class FlatMemory implements CpuMemory {
     return p.prot.includes(access) ? p.bytes : 'permission';
   }
 
-  /** Host-side copy in, ignoring permissions (loader/test setup). */
+  /** Host-side copy in, ignoring permissions (loader/test setup); page by page. */
   write(vaddr: number, data: Uint8Array): boolean {
-    for (let i = 0; i < data.length; i++) {
-      const a = vaddr + i;
+    let done = 0;
+    while (done < data.length) {
+      const a = vaddr + done;
       const p = this.pages.get(Math.floor(a / PAGE_SIZE_BYTES));
       if (!p) return false;
-      p.bytes[a % PAGE_SIZE_BYTES] = data[i]!;
+      const off = a % PAGE_SIZE_BYTES;
+      const n = Math.min(PAGE_SIZE_BYTES - off, data.length - done);
+      p.bytes.set(data.subarray(done, done + n), off);
+      done += n;
     }
     return true;
   }
 
   read(vaddr: number, lenBytes: number): Uint8Array | undefined {
     const out = new Uint8Array(lenBytes);
-    for (let i = 0; i < lenBytes; i++) {
-      const a = vaddr + i;
+    let done = 0;
+    while (done < lenBytes) {
+      const a = vaddr + done;
       const p = this.pages.get(Math.floor(a / PAGE_SIZE_BYTES));
       if (!p) return undefined;
-      out[i] = p.bytes[a % PAGE_SIZE_BYTES]!;
+      const off = a % PAGE_SIZE_BYTES;
+      const n = Math.min(PAGE_SIZE_BYTES - off, lenBytes - done);
+      out.set(p.bytes.subarray(off, off + n), done);
+      done += n;
     }
     return out;
   }

@@ -8,11 +8,13 @@ export type Op = (c: A64Cpu) => number;
 export const STOP = -1;
 
 /** Why the CPU stopped (plain numbers: hot paths compare them every instruction). */
-export type StopReason = 0 | 1 | 2 | 3;
+export type StopReason = 0 | 1 | 2 | 3 | 4;
 export const STOP_NONE = 0;
 export const STOP_SVC = 1;
 export const STOP_FAULT = 2;
 export const STOP_UNDEFINED = 3;
+/** Internal: an instruction reads virtual time and needs `instructions` brought up to date first. */
+export const STOP_SYNC = 4;
 
 /** Register-file index of the zero register when read (always 0) and written (discarded). */
 export const XZR_READ = 32;

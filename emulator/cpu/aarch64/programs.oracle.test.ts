@@ -9,8 +9,8 @@ import { buildC, missingToolchain, readBinary, runQemu } from './testing/toolcha
 const missing = missingToolchain();
 const C_DIR = join(__dirname, 'testing', 'c');
 
-function compare(name: string, args: string[] = []): { instructions: number } {
-  const path = buildC(readFileSync(join(C_DIR, `${name}.c`), 'utf8'), ['-O2', '-lm']);
+function compare(name: string, args: string[] = [], opt = '-O2'): { instructions: number } {
+  const path = buildC(readFileSync(join(C_DIR, `${name}.c`), 'utf8'), [opt, '-lm']);
   const oracle = runQemu(path, args);
   const shim = new UserShim();
   expect(shim.load(readBinary(path), [path, ...args])).toBeUndefined();
@@ -26,6 +26,7 @@ describe.skipIf(missing !== undefined)('static C programs against qemu-aarch64',
   it('floating point and printf', () => void compare('float'));
   it('strings, memory functions, qsort, malloc, setjmp', () => void compare('strings'));
   it('the bench loop', () => void compare('loop', ['100000']));
+  it('vectorised loops (-O3: widening, narrowing, vector FP, reductions)', () => void compare('vector', [], '-O3'));
 });
 
 describe.skipIf(missing === undefined)('static C programs (skipped)', () => {

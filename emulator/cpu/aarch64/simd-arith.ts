@@ -36,8 +36,42 @@ interface LaneOp {
   big?: BigFn;
 }
 
+/** Set by saturating lane operations; the instruction then sets FPSR.QC. */
+const saturation = { hit: false };
+const FPSR_QC = 1 << 27;
+
+function saturate(v: number, size: number, isSigned: boolean): number {
+  const bits = 8 << size;
+  const max = isSigned ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  const min = isSigned ? -(2 ** (bits - 1)) : 0;
+  if (v > max || v < min) saturation.hit = true;
+  const r = Math.min(max, Math.max(min, v));
+  return bits === 32 ? r >>> 0 : r & ones(size);
+}
+
+function saturate64(v: bigint, isSigned: boolean): bigint {
+  const max = isSigned ? (1n << 63n) - 1n : M64;
+  const min = isSigned ? -(1n << 63n) : 0n;
+  if (v > max || v < min) saturation.hit = true;
+  return BigInt.asUintN(64, v > max ? max : v < min ? min : v);
+}
+
 function threeSameOp(u: number, opcode: number, size: number): LaneOp | undefined {
+  const sv = (a: number, s: number): number => (u ? a : signed(a, s));
+  const sb = (a: bigint): bigint => (u ? a : s64(a));
   switch (opcode) {
+    case 0x00:
+      return size === 3 ? undefined : { num: (a, b, s) => Math.floor((sv(a, s) + sv(b, s)) / 2) & ones(s) };
+    case 0x02:
+      return size === 3 ? undefined : { num: (a, b, s) => Math.floor((sv(a, s) + sv(b, s) + 1) / 2) & ones(s) };
+    case 0x04:
+      return size === 3 ? undefined : { num: (a, b, s) => Math.floor((sv(a, s) - sv(b, s)) / 2) & ones(s) };
+    case 0x01:
+      return { num: (a, b, s) => saturate(sv(a, s) + sv(b, s), s, !u), big: (a, b) => saturate64(sb(a) + sb(b), !u) };
+    case 0x05:
+      return { num: (a, b, s) => saturate(sv(a, s) - sv(b, s), s, !u), big: (a, b) => saturate64(sb(a) - sb(b), !u) };
+    case 0x0e:
+      return size === 3 ? undefined : { num: (a, b, s) => Math.abs(sv(a, s) - sv(b, s)) & ones(s) };
     case 0x06:
       return u
         ? { num: (a, b, s) => bool(a > b, s), big: (a, b) => (a > b ? M64 : 0n) }
@@ -62,6 +96,12 @@ function threeSameOp(u: number, opcode: number, size: number): LaneOp | undefine
       return u
         ? { num: (a, b, s) => bool(a === b, s), big: (a, b) => (a === b ? M64 : 0n) }
         : { num: (a, b, s) => bool((a & b) !== 0, s), big: (a, b) => ((a & b) !== 0n ? M64 : 0n) };
+    case 0x0f:
+      // [SU]ABA: |a - b| accumulated in decodeThreeSame
+      return size === 3 ? undefined : { num: (a, b, s) => Math.abs((u ? a : signed(a, s)) - (u ? b : signed(b, s))) & ones(s) };
+    case 0x12:
+      // MLA / MLS: the accumulator is read in decodeThreeSame
+      return size === 3 ? undefined : { num: (a, b, s) => Math.imul(a, b) & ones(s) };
     case 0x13:
       return u || size === 3 ? undefined : { num: (a, b, s) => Math.imul(a, b) & ones(s) };
     case 0x17:
@@ -89,22 +129,27 @@ function shiftLane64(a: bigint, sh: number, isSigned: boolean): bigint {
 
 const PAIRWISE = new Set([0x14, 0x15, 0x17]);
 
-export function decodeThreeSame(w: number, next: number, scalar: boolean): Op {
+export function decodeThreeSame(w: number, next: number, scalar: boolean, mOverride?: number): Op {
   const q = (w >>> 30) & 1;
   const u = (w >>> 29) & 1;
   const size = (w >>> 22) & 3;
-  const m = (w >>> 16) & 31;
+  const m = mOverride ?? (w >>> 16) & 31;
   const opcode = (w >>> 11) & 31;
   const n = (w >>> 5) & 31;
   const d = w & 31;
   if (opcode === 3 && !scalar) return logicOp(u, size, q, n, m, d, next);
-  if (opcode >= 0x18) return scalar ? undefinedOp(w) : decodeSimdFpThreeSame(w, next);
+  if (opcode >= 0x18) return scalar ? undefinedOp(w) : decodeSimdFpThreeSame(w, next, mOverride);
   const op = threeSameOp(u, opcode, size);
   if (!op || (size === 3 && !op.big) || (size === 3 && !q && !scalar)) return undefinedOp(w);
-  if (scalar && (size !== 3 || PAIRWISE.has(opcode) || opcode === 0x0c || opcode === 0x0d)) return undefinedOp(w);
+  if (scalar && ((size !== 3 && !(opcode === 0x01 || opcode === 0x05)) || PAIRWISE.has(opcode) || [0x00, 0x02, 0x04, 0x0c, 0x0d, 0x0e, 0x0f, 0x12].includes(opcode))) return undefinedOp(w);
   const pairwise = PAIRWISE.has(opcode);
+  const mla = opcode === 0x12;
+  const aba = opcode === 0x0f;
+  const sat = opcode === 0x01 || opcode === 0x05;
+  if (mla && scalar) return undefinedOp(w);
   const elems = scalar ? 1 : (q ? 16 : 8) >>> size;
   return (c) => {
+    saturation.hit = false;
     if (size === 3) {
       const big = op.big!;
       const res: bigint[] = [];
@@ -124,10 +169,14 @@ export function decodeThreeSame(w: number, next: number, scalar: boolean): Op {
           const k = (e % (elems / 2)) * 2;
           res[e] = op.num(getLane(c, src, size, k), getLane(c, src, size, k + 1), size);
         } else res[e] = op.num(getLane(c, n, size, e), getLane(c, m, size, e), size);
+        if (mla) res[e] = (u ? getLane(c, d, size, e) - res[e]! : getLane(c, d, size, e) + res[e]!) & ones(size);
+        if (aba) res[e] = (getLane(c, d, size, e) + res[e]!) & ones(size);
       }
       for (let e = 0; e < elems; e++) setLane(c, d, size, e, res[e]!);
     }
-    if (scalar || !q) clearHigh(c, d);
+    if (sat && saturation.hit) c.fpsr |= FPSR_QC;
+    if (scalar) c.vu8.fill(0, d * 16 + (1 << size), d * 16 + 16);
+    else if (!q) clearHigh(c, d);
     return next;
   };
 }
@@ -249,17 +298,25 @@ function twoMiscSpecial(w: number, q: number, u: number, size: number, opcode: n
       return fin(c);
     };
   }
-  if (opcode === 0x12 && !u) {
-    // XTN / XTN2: narrow each element of Vn into the lower or upper half of Vd
+  if (opcode === 0x12 || opcode === 0x14) {
+    // XTN / SQXTUN (0x12, u0/u1), SQXTN / UQXTN (0x14): narrow into the lower or upper half of Vd
     if (size === 3) return undefinedOp(w);
     const elems = 8 >>> size;
+    const kind = opcode === 0x12 ? (u ? 'sqxtun' : 'xtn') : u ? 'uqxtn' : 'sqxtn';
     return (c) => {
-      const src = copyReg(c, n);
-      const view = new DataView(src.buffer);
-      for (let e = 0; e < elems; e++) {
-        const wide = size === 2 ? view.getUint32(e * 8, true) : size === 1 ? view.getUint16(e * 4, true) : src[e * 2]!;
-        setLane(c, d, size, e + (q ? elems : 0), wide & laneMask(size));
-      }
+      saturation.hit = false;
+      const src: bigint[] = [];
+      for (let e = 0; e < elems; e++) src.push(size === 2 ? getLane64(c, n, e) : BigInt(getLane(c, n, size + 1, e)));
+      src.forEach((wide, e) => {
+        const sw = BigInt.asIntN(16 << size, wide);
+        let v: number;
+        if (kind === 'xtn') v = Number(wide & BigInt(laneMask(size)));
+        else if (kind === 'uqxtn') v = saturate(Number(wide), size, false);
+        else if (kind === 'sqxtn') v = saturate(Number(sw), size, true) & laneMask(size);
+        else v = saturate(Number(sw), size, false);
+        setLane(c, d, size, e + (q ? elems : 0), v >>> 0);
+      });
+      if (saturation.hit) c.fpsr |= FPSR_QC;
       if (!q) clearHigh(c, d);
       return next;
     };

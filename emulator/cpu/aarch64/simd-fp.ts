@@ -6,7 +6,7 @@ import type { A64Cpu } from './cpu';
 import { R as R$ } from './bits';
 import { fmaStatus as fmaStatus$, fusedMulAdd as fusedMulAdd$ } from './fma';
 import { FPSR_DZC as FPSR_DZC$, FPSR_IOC as FPSR_IOC$, roundInt as roundInt$, roundWithFlags as roundWithFlags$ } from './fp-value';
-import { fpToInt as fpToInt$ } from './fp';
+import { fpToInt as fpToInt$ } from './fp-convert';
 import type { Op } from './op';
 import { undefinedOp as undefinedOp$ } from './op';
 // Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
@@ -110,7 +110,7 @@ function exactDouble(a: number, b: number, r: number, f: Arith): boolean {
   if (f === ADD) return fusedMulAdd(a, 1, b, 3) === r && !fmaStatus.inexact;
   if (f === SUB) return fusedMulAdd(a, 1, -b, 3) === r && !fmaStatus.inexact;
   if (f === MUL) return fusedMulAdd(a, b, 0, 3) === r && !fmaStatus.inexact;
-  if (f === DIV) return b !== 0 && fusedMulAdd(r, b, -a, 3) === 0 && !fmaStatus.inexact;
+  if (f === DIV) return !Number.isFinite(b) || a === 0 || (b !== 0 && fusedMulAdd(r, b, -a, 3) === 0 && !fmaStatus.inexact);
   return true;
 }
 
@@ -121,19 +121,12 @@ const DIV: Arith = (a, b) => a / b;
 const MAX: Arith = (a, b) => (a === 0 && b === 0 ? (Object.is(a, -0) && Object.is(b, -0) ? -0 : 0) : a > b ? a : b);
 const MIN: Arith = (a, b) => (a === 0 && b === 0 ? (Object.is(a, -0) || Object.is(b, -0) ? -0 : 0) : a < b ? a : b);
 
-export function decodeSimdFpThreeSame(w: number, next: number): Op {
-  const q = (w >>> 30) & 1;
-  const u = (w >>> 29) & 1;
-  const a = (w >>> 23) & 1;
-  const dbl = ((w >>> 22) & 1) === 1;
-  const opcode = (w >>> 11) & 31;
-  const m = (w >>> 16) & 31;
-  const n = (w >>> 5) & 31;
-  const d = w & 31;
-  if (dbl && !q) return undefinedOp(w);
-  const lanes = dbl ? 2 : q ? 4 : 2;
+type LaneOp3 = (c: A64Cpu, x: Lane, y: Lane, acc: Lane) => [number, number];
+
+/** The per-lane operation of a vector FP three-same instruction, and whether it is pairwise. */
+function threeSameLane(u: number, a: number, dbl: boolean, opcode: number): { per: LaneOp3; pairwise: boolean } | undefined {
   const key = (u << 6) | (a << 5) | opcode;
-  let per: ((c: A64Cpu, x: Lane, y: Lane, acc: Lane) => [number, number]) | undefined;
+  let per: LaneOp3 | undefined;
   let pairwise = false;
   const cmp = (t: (x: number, y: number) => boolean) => (c: A64Cpu, x: Lane, y: Lane): [number, number] => {
     if (Number.isNaN(x.v) || Number.isNaN(y.v)) {
@@ -172,6 +165,10 @@ export function decodeSimdFpThreeSame(w: number, next: number): Op {
       const neg = key === 0x39;
       per = (c, x, y, acc) => {
         const xn: Lane = neg ? { v: -x.v, hi: (x.hi ^ 0x80000000) >>> 0, lo: x.lo } : x;
+        if (Number.isNaN(acc.v) && ((x.v === 0 && Math.abs(y.v) === Infinity) || (y.v === 0 && Math.abs(x.v) === Infinity))) {
+          c.fpsr |= FPSR_IOC;
+          return defaultNaN(dbl);
+        }
         const nan = nanResult(c, dbl, [acc, xn, y]);
         if (nan) return nan;
         const r = fusedMulAdd(xn.v, y.v, acc.v, sz(dbl));
@@ -184,8 +181,23 @@ export function decodeSimdFpThreeSame(w: number, next: number): Op {
       break;
     }
   }
-  if (!per) return undefinedOp(w);
-  const f = per;
+  return per ? { per, pairwise } : undefined;
+}
+
+export function decodeSimdFpThreeSame(w: number, next: number, mOverride?: number): Op {
+  const q = (w >>> 30) & 1;
+  const u = (w >>> 29) & 1;
+  const a = (w >>> 23) & 1;
+  const dbl = ((w >>> 22) & 1) === 1;
+  const opcode = (w >>> 11) & 31;
+  const m = mOverride ?? (w >>> 16) & 31;
+  const n = (w >>> 5) & 31;
+  const d = w & 31;
+  if (dbl && !q) return undefinedOp(w);
+  const lanes = dbl ? 2 : q ? 4 : 2;
+  const op = threeSameLane(u, a, dbl, opcode);
+  if (!op) return undefinedOp(w);
+  const { per: f, pairwise } = op;
   return (c) => {
     const out: [number, number][] = [];
     for (let e = 0; e < lanes; e++) {
@@ -207,20 +219,13 @@ export function decodeSimdFpThreeSame(w: number, next: number): Op {
   };
 }
 
-export function decodeSimdFpTwoMisc(w: number, next: number): Op | undefined {
-  const q = (w >>> 30) & 1;
-  const u = (w >>> 29) & 1;
-  const a = (w >>> 23) & 1;
-  const dbl = ((w >>> 22) & 1) === 1;
-  const opcode = (w >>> 12) & 31;
-  const n = (w >>> 5) & 31;
-  const d = w & 31;
-  if (opcode < 0x0c || (opcode > 0x0f && opcode < 0x18)) return undefined;
-  if (dbl && !q) return undefinedOp(w);
-  const lanes = dbl ? 2 : q ? 4 : 2;
+type LaneOp1 = (c: A64Cpu, x: Lane) => [number, number];
+
+/** The per-lane operation of a vector FP two-register misc instruction. */
+function twoMiscLane(u: number, a: number, dbl: boolean, opcode: number): LaneOp1 | undefined {
   const bits = dbl ? 64 : 32;
   const key = (u << 6) | (a << 5) | opcode;
-  let per: ((c: A64Cpu, x: Lane) => [number, number]) | undefined;
+  let per: LaneOp1 | undefined;
   const cmpZero = (t: (x: number) => boolean) => (c: A64Cpu, x: Lane): [number, number] => {
     if (Number.isNaN(x.v)) {
       // FCMEQ is a quiet compare: only a signalling NaN raises IOC.
@@ -244,7 +249,8 @@ export function decodeSimdFpTwoMisc(w: number, next: number): Op | undefined {
   };
   const fromInt = (signed: boolean) => (c: A64Cpu, x: Lane): [number, number] => {
     const v = dbl ? (signed ? (x.hi | 0) : x.hi >>> 0) * 4294967296 + (x.lo >>> 0) : signed ? x.hi | 0 : x.hi >>> 0;
-    const exact = !dbl || Math.abs(v) < 2 ** 53;
+    const big = dbl ? (BigInt(signed ? x.hi | 0 : x.hi >>> 0) << 32n) | BigInt(x.lo >>> 0) : BigInt(v);
+    const exact = Math.abs(v) < 2 ** 53 || BigInt(v) === big;
     return valueBits(roundWithFlags(c, v, exact, true, sz(dbl)), dbl);
   };
   switch (key) {
@@ -265,7 +271,7 @@ export function decodeSimdFpTwoMisc(w: number, next: number): Op | undefined {
           return defaultNaN(dbl);
         }
         const exact = fusedMulAdd(r, r, -x.v, 3) === 0 && !fmaStatus.inexact;
-        return valueBits(roundWithFlags(c, r, exact, true, sz(dbl)), dbl);
+        return valueBits(roundWithFlags(c, r, exact || !Number.isFinite(r), Number.isFinite(x.v), sz(dbl)), dbl);
       };
       break;
     case 0x18: per = rint(0, false); break;
@@ -288,8 +294,22 @@ export function decodeSimdFpTwoMisc(w: number, next: number): Op | undefined {
     case 0x1d: per = fromInt(true); break;
     case 0x5d: per = fromInt(false); break;
   }
-  if (!per) return undefinedOp(w);
-  const f = per;
+  return per;
+}
+
+export function decodeSimdFpTwoMisc(w: number, next: number): Op | undefined {
+  const q = (w >>> 30) & 1;
+  const u = (w >>> 29) & 1;
+  const a = (w >>> 23) & 1;
+  const dbl = ((w >>> 22) & 1) === 1;
+  const opcode = (w >>> 12) & 31;
+  const n = (w >>> 5) & 31;
+  const d = w & 31;
+  if (opcode < 0x0c || (opcode > 0x0f && opcode < 0x18)) return undefined;
+  if (dbl && !q) return undefinedOp(w);
+  const lanes = dbl ? 2 : q ? 4 : 2;
+  const f = twoMiscLane(u, a, dbl, opcode);
+  if (!f) return undefinedOp(w);
   return (c) => {
     const out: [number, number][] = [];
     for (let e = 0; e < lanes; e++) out.push(f(c, getLaneObj(c, n, dbl, e)));

@@ -7,11 +7,15 @@ import type { Op } from './op';
 import { rz as rz$, undefinedOp as undefinedOp$, wz as wz$ } from './op';
 import { decodeAcross as decodeAcross$, decodeShiftImm as decodeShiftImm$, decodeThreeSame as decodeThreeSame$, decodeTwoMisc as decodeTwoMisc$, decodeScalarPairwise as decodeScalarPairwise$ } from './simd-arith';
 import { clearHigh as clearHigh$, copyReg as copyReg$ } from './vlane';
+import { decodeThreeDiff as decodeThreeDiff$ } from './simd-widen';
+import { decodeByElement as decodeByElement$ } from './simd-element';
 // Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
 const expandFpImm = expandFpImm$;
 const decodeFpScalar = decodeFpScalar$;
 const rz = rz$;
 const undefinedOp = undefinedOp$;
+const decodeThreeDiff = decodeThreeDiff$;
+const decodeByElement = decodeByElement$;
 const wz = wz$;
 const decodeAcross = decodeAcross$;
 const decodeShiftImm = decodeShiftImm$;
@@ -35,7 +39,7 @@ export function decodeSimdDp(w: number, next: number): Op {
 function decodeVectorSimd(w: number, next: number): Op {
   const b2824 = (w >>> 24) & 31;
   if (b2824 === 15) {
-    if (((w >>> 10) & 1) === 0) return undefinedOp(w); // by-element forms not implemented
+    if (((w >>> 10) & 1) === 0) return decodeByElement(w, next);
     return ((w >>> 19) & 15) === 0 ? decodeModImm(w, next) : decodeShiftImm(w, next, false);
   }
   if (b2824 !== 14) return undefinedOp(w);
@@ -46,6 +50,7 @@ function decodeVectorSimd(w: number, next: number): Op {
       if (sel === 0) return decodeTwoMisc(w, next, false);
       if (sel === 8) return decodeAcross(w, next);
     }
+    if (((w >>> 10) & 3) === 0) return decodeThreeDiff(w, next);
     return undefinedOp(w);
   }
   const u = (w >>> 29) & 1;

@@ -21,7 +21,7 @@ export function saveCpuState(c: A64Cpu): A64CpuState {
     xhi: c.xhi.slice(0, 32),
     pc: c.pc,
     nzcv: c.nzcv >>> 0,
-    v: c.vu8.slice(),
+    v: c.vu8.slice(0, 512),
     fpcr: c.fpcr,
     fpsr: c.fpsr,
     tpidrLo: c.tpidrLo,
@@ -40,7 +40,7 @@ export function restoreCpuState(c: A64Cpu, s: A64CpuState): string | undefined {
   c.xhi[32] = 0;
   c.pc = s.pc;
   c.nzcv = s.nzcv;
-  c.vu8.set(s.v);
+  c.vu8.set(s.v, 0);
   c.fpcr = s.fpcr;
   c.fpsr = s.fpsr;
   c.tpidrLo = s.tpidrLo;

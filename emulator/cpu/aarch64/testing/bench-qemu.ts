@@ -10,7 +10,7 @@ import { buildC, missingToolchain, readBinary } from './toolchain';
 export interface QemuComparison {
   twinboxInstructionsPerSecond: number;
   qemuInstructionsPerSecond: number;
-  /** twinbox / qemu. */
+  /** twinbox / qemu (both per CPU-second when the caller passes a CPU clock). */
   ratio: number;
   instructionsPerIteration: number;
 }
@@ -32,10 +32,13 @@ export function benchAgainstQemu(now: () => number, iterations = 20_000_000, qem
   const small = runShim(bytes, path, 1000, now);
   const big = runShim(bytes, path, iterations, now);
   const perIteration = (big.instructions - small.instructions) / (iterations - 1000);
-  const t0 = now();
-  const q = spawnSync('qemu-aarch64', ['-cpu', 'cortex-a57', path, String(qemuIterations)]);
-  const qemuSeconds = now() - t0;
+  // qemu's own CPU time (bash's `time`), so a loaded machine does not skew the ratio; the
+  // interpreter side is timed with the caller's clock (pass a CPU-time clock to match).
+  const q = spawnSync('bash', ['-c', `TIMEFORMAT=%U+%S; time qemu-aarch64 -cpu cortex-a57 '${path}' ${qemuIterations} >/dev/null`]);
   if (q.status !== 0) return { skipped: `qemu-aarch64 failed with status ${q.status}` };
+  const times = /([\d.]+)\+([\d.]+)\s*$/.exec(q.stderr.toString());
+  if (!times) return { skipped: 'could not read the CPU time of qemu-aarch64' };
+  const qemuSeconds = Number(times[1]) + Number(times[2]);
   const qemuInstructions = small.instructions + perIteration * (qemuIterations - 1000);
   const twinbox = big.instructions / big.seconds;
   const qemu = qemuInstructions / qemuSeconds;

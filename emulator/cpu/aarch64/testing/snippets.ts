@@ -77,7 +77,7 @@ function dump(i: number): string[] {
 }
 
 function load(i: number): string[] {
-  const out = [`  adrp x30, init${i}`, `  add x30, x30, :lo12:init${i}`, '  ldr x0, [x30, #248]', '  msr nzcv, x0', '  msr fpsr, xzr', '  add x1, x30, #272'];
+  const out = [`  adrp x30, init${i}`, `  add x30, x30, :lo12:init${i}`, '  ldr x0, [x30, #248]', '  msr nzcv, x0', '  msr fpsr, xzr', '  msr fpcr, xzr', '  add x1, x30, #272'];
   for (let q = 0; q < 32; q += 2) out.push(`  ldp q${q}, q${q + 1}, [x1, #${q * 16}]`);
   for (let r = 0; r < 28; r += 2) out.push(`  ldp x${r}, x${r + 1}, [x30, #${r * 8}]`);
   out.push(`  adrp x28, scratch${i}`, `  add x28, x28, :lo12:scratch${i}`, '  ldr x29, [x30, #232]', '  ldr x30, [x30, #240]');

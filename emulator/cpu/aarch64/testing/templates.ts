@@ -87,6 +87,14 @@ export const INT_TEMPLATES: Record<string, Tpl> = {
     if (k === 2) return [`${g.pick(['smaddl', 'umaddl', 'smsubl', 'umsubl'])} ${x(g)}, ${w(g)}, ${w(g)}, ${x(g)}`];
     return [`${g.pick(['smulh', 'umulh'])} ${x(g)}, ${x(g)}, ${x(g)}`];
   },
+  exclusive: (g) => {
+    const a = g.int(13);
+    const k = g.int(4);
+    if (k === 0) return [`${g.pick(['ldxr', 'ldaxr'])} x${a}, [x28]`, `${g.pick(['stxr', 'stlxr'])} w${a + 1}, x${a + 2}, [x28]`];
+    if (k === 1) return [`${g.pick(['ldxrb', 'ldaxrh', 'ldxr'])} w${a}, [x28]`, `add w${a}, w${a}, #1`, `${g.pick(['stxrb', 'stlxrh', 'stxr'])} w${a + 1}, w${a}, [x28]`].map((l, i, all) => (i === 2 ? l.replace(/^st\w+/, all[0]!.startsWith('ldxrb') ? 'stxrb' : all[0]!.startsWith('ldaxrh') ? 'stlxrh' : 'stxr') : l));
+    if (k === 2) return [`${g.pick(['ldxp', 'ldaxp'])} x${a}, x${a + 13}, [x28]`, `${g.pick(['stxp', 'stlxp'])} w${a + 1}, x${a + 2}, x${a + 3}, [x28, #0]`];
+    return [`ldar ${x(g)}, [x28]`, `stlr ${w(g)}, [x28]`, `ldarb ${w(g)}, [x28]`, `stlrh ${w(g)}, [x28]`, 'clrex', `stxr w${a}, x${a + 1}, [x28]`];
+  },
   divide: (g) => (g.int(2) ? [`${g.pick(['udiv', 'sdiv'])} ${x(g)}, ${x(g)}, ${x(g)}`] : [`${g.pick(['udiv', 'sdiv'])} ${w(g)}, ${w(g)}, ${w(g)}`]),
   shiftReg: (g) => {
     const op = g.pick(['lslv', 'lsrv', 'asrv', 'rorv']);
@@ -129,6 +137,11 @@ export const FP_TEMPLATES: Record<string, Tpl> = {
   fpFused: (g) => {
     const r = g.pick(['d', 's']);
     return [`${g.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])} ${r}${v(g)}, ${r}${v(g)}, ${r}${v(g)}, ${r}${v(g)}`];
+  },
+  fpRoundingMode: (g) => {
+    const r = g.pick(['d', 's']);
+    const op = g.pick([`fadd ${r}1, ${r}2, ${r}3`, `fsub ${r}1, ${r}2, ${r}3`, `fmul ${r}1, ${r}2, ${r}3`, `fdiv ${r}1, ${r}2, ${r}3`, `fmadd ${r}1, ${r}2, ${r}3, ${r}4`, `scvtf ${r}1, x5`, `ucvtf ${r}1, x5`, `scvtf ${r}1, x5, #${1 + g.int(40)}`, 'fcvt s1, d2', `frinti ${r}1, ${r}2`, `frintx ${r}1, ${r}2`]);
+    return [`mov x27, #${g.int(4) << 22}`, 'msr fpcr, x27', op, 'msr fpcr, xzr'];
   },
   fpUnary: (g) => {
     const op = g.pick(['fsqrt', 'fabs', 'fneg', 'fmov', 'frintn', 'frintp', 'frintm', 'frintz', 'frinta', 'frintx', 'frinti']);
@@ -215,6 +228,28 @@ export const SIMD_TEMPLATES: Record<string, Tpl> = {
     if (k === 0) return [`${g.pick(['fadd', 'fsub', 'fmul', 'fdiv', 'fmax', 'fmin', 'fmaxnm', 'fminnm', 'fabd', 'faddp', 'fmla', 'fmls', 'fcmeq', 'fcmge', 'fcmgt', 'facge', 'facgt'])} v${v(g)}.${t}, v${v(g)}.${t}, v${v(g)}.${t}`];
     if (k === 1) return [`${g.pick(['fabs', 'fneg', 'fsqrt', 'frintn', 'frintm', 'frintp', 'frintz', 'frinta', 'frintx', 'frinti', 'fcvtns', 'fcvtms', 'fcvtas', 'fcvtps', 'fcvtzs', 'fcvtnu', 'fcvtmu', 'fcvtau', 'fcvtpu', 'fcvtzu', 'scvtf', 'ucvtf'])} v${v(g)}.${t}, v${v(g)}.${t}`];
     return [`${g.pick(['fcmgt', 'fcmeq', 'fcmlt', 'fcmge', 'fcmle'])} v${v(g)}.${t}, v${v(g)}.${t}, #0.0`];
+  },
+  widen: (g) => {
+    const [nt, wt] = g.pick([['8b', '8h'], ['4h', '4s'], ['2s', '2d'], ['16b', '8h'], ['8h', '4s'], ['4s', '2d']]);
+    const two = ['16b', '8h', '4s'].includes(nt!) ? '2' : '';
+    const k = g.int(3);
+    if (k === 0) return [`${g.pick(['uaddl', 'saddl', 'usubl', 'ssubl', 'umull', 'smull', 'umlal', 'smlal', 'umlsl', 'smlsl', 'uabdl', 'sabdl', 'uabal', 'sabal'])}${two} v${v(g)}.${wt}, v${v(g)}.${nt}, v${v(g)}.${nt}`];
+    if (k === 1) return [`${g.pick(['uaddw', 'saddw', 'usubw', 'ssubw'])}${two} v${v(g)}.${wt}, v${v(g)}.${wt}, v${v(g)}.${nt}`];
+    return [`${g.pick(['addhn', 'subhn', 'raddhn', 'rsubhn'])}${two} v${v(g)}.${nt}, v${v(g)}.${wt}, v${v(g)}.${wt}`, `${g.pick(['mla', 'mls'])} v${v(g)}.${g.pick(['16b', '4h', '4s'])}, v1.${'16b'}, v2.16b`.replace(/v(\d+)\.(\w+), v1\.16b, v2\.16b/, (_m, a: string, t: string) => `v${a}.${t}, v1.${t}, v2.${t}`)];
+  },
+  byElement: (g) => {
+    const k = g.int(4);
+    if (k === 0) return [`${g.pick(['mul', 'mla', 'mls'])} v${v(g)}.${g.pick(['4h', '8h'])}, v${v(g)}.${g.pick(['4h', '8h'])}, v${g.int(16)}.h[${g.int(8)}]`.replace(/v(\d+)\.(\w+), v(\d+)\.\w+,/, (_m, a: string, t: string, b: string) => `v${a}.${t}, v${b}.${t},`)];
+    if (k === 1) return [`${g.pick(['mul', 'mla', 'mls'])} v${v(g)}.4s, v${v(g)}.4s, v${v(g)}.s[${g.int(4)}]`];
+    if (k === 2) return [`${g.pick(['fmul', 'fmla', 'fmls'])} v${v(g)}.${g.pick(['2s', '4s'])}, v1.4s, v${v(g)}.s[${g.int(4)}]`.replace(/v(\d+)\.(\w+), v1\.4s/, (_m, a: string, t: string) => `v${a}.${t}, v1.${t}`), `${g.pick(['fmul', 'fmla', 'fmls'])} v${v(g)}.2d, v${v(g)}.2d, v${v(g)}.d[${g.int(2)}]`];
+    return [`${g.pick(['smull', 'umull', 'smlal', 'umlal', 'smlsl', 'umlsl'])}${g.pick(['', '2'])} v${v(g)}.4s, v${v(g)}.8h, v${g.int(16)}.h[${g.int(8)}]`.replace(/(\w+?)(2?) v(\d+)\.4s, v(\d+)\.8h/, (_m, op: string, two: string, a: string, b: string) => `${op}${two} v${a}.4s, v${b}.${two ? '8h' : '4h'}`)];
+  },
+  saturating: (g) => {
+    const t = g.pick(ARR);
+    const k = g.int(3);
+    if (k === 0) return [`${g.pick(['uqadd', 'sqadd', 'uqsub', 'sqsub'])} v${v(g)}.${t}, v${v(g)}.${t}, v${v(g)}.${t}`];
+    if (k === 1) return [`${g.pick(['uhadd', 'shadd', 'urhadd', 'srhadd', 'uhsub', 'shsub', 'uabd', 'sabd', 'uaba', 'saba'])} ${vt(g, ARR.slice(0, 6))}`];
+    return [`${g.pick(['sqxtn', 'uqxtn', 'sqxtun'])} v${v(g)}.8b, v${v(g)}.8h`, `${g.pick(['sqxtn2', 'uqxtn2', 'sqxtun2'])} v${v(g)}.4s, v${v(g)}.2d`, `${g.pick(['uqadd', 'sqsub'])} ${g.pick(['b', 'h', 's', 'd']).repeat(1)}1, ${'b'}2, ${'b'}3`.replace(/ (\w)1, b2, b3/, (_m, r: string) => ` ${r}1, ${r}2, ${r}3`)];
   },
   permute: (g) => [`${g.pick(['zip1', 'zip2', 'uzp1', 'uzp2', 'trn1', 'trn2'])} ${vt(g)}`],
   extTbl: (g) => {

@@ -52,8 +52,8 @@ export interface QemuRun {
   status: number | null;
 }
 
-export function runQemu(path: string, args: string[] = [], cpu = 'cortex-a57'): QemuRun {
-  const r = spawnSync('qemu-aarch64', ['-cpu', cpu, path, ...args], { maxBuffer: 64 << 20 });
+export function runQemu(path: string, args: string[] = [], cpu = 'cortex-a57', argv0?: string): QemuRun {
+  const r = spawnSync('qemu-aarch64', ['-cpu', cpu, ...(argv0 ? ['-0', argv0] : []), path, ...args], { maxBuffer: 64 << 20 });
   return { stdout: r.stdout, status: r.status };
 }
 
