@@ -22,6 +22,23 @@ export interface Stateful {
   save(): unknown;
 }
 
+/**
+ * What replay needs besides the seed: console input the guest took, idle time a front end let
+ * pass, and each change of the time limit front ends run under (the limit shapes the guest's
+ * slices, so replay must run under the same one).
+ */
+export type JournalEntry =
+  | { step: number; bytes: Uint8Array }
+  | { step: number; idleUntilNs: number }
+  | { step: number; runLimitNs: number | null };
+
+/**
+ * How long piped input may wait while a task reads the console but others keep the CPU
+ * busy (a background `yes > /dev/null &`): a person would have typed by then. Input is still
+ * handed over at once whenever nothing is runnable.
+ */
+export const INPUT_PATIENCE_NS = 50_000_000;
+
 /** A description the machine cannot be built from (a PCI topology QEMU would refuse, say). */
 export class MachineBuildError extends Error {}
 
@@ -56,8 +73,14 @@ export class Machine {
   private power: PowerState = 'running';
   private guestImpl: Guest | undefined;
   private steps = 0;
-  /** Input chunks in delivery order, with the step at which each was delivered (for snapshots). */
-  readonly inputJournal: Array<{ step: number; bytes: Uint8Array }> = [];
+  /**
+   * Everything from outside that changed the machine, with the step before which it happened:
+   * console input the guest took, and idle time a front end let pass (for snapshot replay).
+   */
+  readonly inputJournal: JournalEntry[] = [];
+  private runLimitNs: number | null = null;
+  /** Virtual time since which a task has been waiting for console input, if one is. */
+  private readerWaitingSinceNs: number | undefined;
   /** Components whose state goes into snapshots, by name; devices register here when they are built. */
   private readonly stateful = new Map<string, Stateful>();
 
@@ -174,10 +197,25 @@ export class Machine {
     this.power = this.description.noReboot ? 'off' : 'reset-requested';
   }
 
+  /**
+   * Lets virtual time pass with nothing happening, up to `tNs` or the next event (a front end
+   * waiting on an idle machine). Journaled, so snapshot replay reproduces it.
+   */
+  idleUntil(tNs: number): void {
+    const before = this.scheduler.now;
+    this.scheduler.advanceTo(tNs);
+    if (this.scheduler.now !== before) this.inputJournal.push({ step: this.steps + 1, idleUntilNs: this.scheduler.now });
+  }
+
   run(opts: RunOptions = {}): RunStop {
     const guest = this.guestImpl;
     if (!guest) throw new Error('machine: run before start');
     const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    const limit = opts.untilNs ?? null;
+    if (limit !== this.runLimitNs) {
+      this.runLimitNs = limit;
+      this.inputJournal.push({ step: this.steps + 1, runLimitNs: limit });
+    }
     for (let n = 0; n < maxSteps; n++) {
       const stop = this.checkStop(opts);
       if (stop) return stop;
@@ -207,6 +245,7 @@ export class Machine {
       this.scheduler.runNext();
       return true;
     }
+    if (this.console.hasPendingInput && this.readerKeptWaiting(guest)) return this.deliverInput();
     if (guest.runSlice(limit)) return true;
     if (this.console.hasPendingInput && (guest.wantsConsoleInput() || next === undefined)) {
       return this.deliverInput();
@@ -227,12 +266,25 @@ export class Machine {
     return false;
   }
 
+  /** True when a console reader has waited INPUT_PATIENCE_NS while other tasks kept running. */
+  private readerKeptWaiting(guest: Guest): boolean {
+    if (!guest.wantsConsoleInput()) {
+      this.readerWaitingSinceNs = undefined;
+      return false;
+    }
+    this.readerWaitingSinceNs ??= this.scheduler.now;
+    return this.scheduler.now - this.readerWaitingSinceNs >= INPUT_PATIENCE_NS;
+  }
+
   private deliverInput(): boolean {
     const chunk = this.console.takeInput(this.uart.rxSpace);
     if (!chunk) return false;
     const accepted = this.uart.receive(chunk);
     this.console.untake(chunk.subarray(accepted));
-    if (accepted > 0) this.inputJournal.push({ step: this.steps, bytes: chunk.slice(0, accepted) });
+    if (accepted > 0) {
+      this.inputJournal.push({ step: this.steps, bytes: chunk.slice(0, accepted) });
+      this.readerWaitingSinceNs = undefined;
+    }
     return accepted > 0;
   }
 }

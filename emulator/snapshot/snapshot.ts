@@ -10,12 +10,18 @@
 // can be (RAM, devices) is stored whole and verified.
 
 import { createHash } from 'node:crypto';
-import { pack, unpack } from 'msgpackr';
-import { Machine } from '../machine/machine';
+import { Packr } from 'msgpackr';
+import { Machine, type JournalEntry } from '../machine/machine';
 import type { MachineDescription } from '../machine/description/types';
 import type { GuestFactory } from '../machine/guest';
 
 export const SNAPSHOT_VERSION = 1;
+
+/**
+ * Plain msgpack, no record extension: msgpackr's default packer shares record definitions
+ * between calls, so the same value could encode to different bytes, which a digest must not.
+ */
+const codec = new Packr({ useRecords: false });
 
 export interface MachineSnapshot {
   version: number;
@@ -23,7 +29,7 @@ export interface MachineSnapshot {
   seed: number;
   step: number;
   clockNs: number;
-  journal: Array<{ step: number; bytes: Uint8Array }>;
+  journal: JournalEntry[];
   /** Input typed but not yet taken by the guest. */
   pendingInput: Uint8Array[];
   ram: Array<[number, Uint8Array]>;
@@ -34,13 +40,30 @@ export interface MachineSnapshot {
 
 export type RestoreResult = { ok: true; machine: Machine } | { ok: false; error: string };
 
+/**
+ * The state with every typed array turned into its plain bytes: msgpackr encodes other typed
+ * arrays with alignment padding that depends on where its output buffer happens to be, so the
+ * same state could hash differently.
+ */
+function canonical(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [canonical(k), canonical(v)]);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = canonical(v);
+    return out;
+  }
+  return value;
+}
+
 export function machineDigest(machine: Machine): string {
   const h = createHash('sha256');
   for (const [index, page] of machine.ram.savePages()) {
     h.update(String(index));
     h.update(page);
   }
-  h.update(pack(machine.saveState()));
+  h.update(codec.pack(canonical(machine.saveState())));
   // What the guest has said so far is part of the observable state.
   h.update(machine.console.transcript);
   return h.digest('hex');
@@ -53,20 +76,20 @@ export function takeSnapshot(machine: Machine): Uint8Array {
     seed: machine.seed,
     step: machine.stepCount,
     clockNs: machine.scheduler.now,
-    journal: machine.inputJournal.map((j) => ({ step: j.step, bytes: j.bytes.slice() })),
+    journal: machine.inputJournal.map((j) => ('bytes' in j ? { step: j.step, bytes: j.bytes.slice() } : { ...j })),
     pendingInput: machine.console.peekPendingInput(),
     ram: machine.ram.savePages(),
     state: machine.saveState(),
     digest: machineDigest(machine),
   };
-  return pack(snap);
+  return codec.pack(snap);
 }
 
 /** Decodes and checks the shape of a snapshot file; bad input is an error value. */
 export function decodeSnapshot(bytes: Uint8Array): MachineSnapshot | string {
   let raw: unknown;
   try {
-    raw = unpack(bytes);
+    raw = codec.unpack(bytes);
   } catch (e) {
     return `snapshot: not a msgpack document (${(e as Error).message})`;
   }
@@ -86,19 +109,22 @@ export function restoreSnapshot(bytes: Uint8Array, factory: GuestFactory): Resto
   const machine = new Machine(snap.description, snap.seed);
   machine.start(factory);
   let next = 0;
+  let limitNs: number | undefined;
+  const apply = (j: JournalEntry) => {
+    if ('bytes' in j) machine.console.type(j.bytes);
+    else if ('idleUntilNs' in j) machine.idleUntil(j.idleUntilNs);
+    else limitNs = j.runLimitNs ?? undefined;
+  };
   while (machine.stepCount < snap.step) {
-    while (next < snap.journal.length && snap.journal[next].step === machine.stepCount + 1) {
-      machine.console.type(snap.journal[next].bytes);
-      next++;
-    }
-    const stop = machine.run({ maxSteps: 1 });
-    if (stop !== 'step-limit' && stop !== 'idle' && machine.stepCount < snap.step) {
-      return { ok: false, error: `snapshot: replay stopped early (${stop}) at step ${machine.stepCount} of ${snap.step}` };
-    }
-    if (stop === 'idle' && machine.stepCount < snap.step && next >= snap.journal.length) {
-      return { ok: false, error: `snapshot: replay went idle at step ${machine.stepCount} of ${snap.step}` };
+    while (next < snap.journal.length && snap.journal[next].step === machine.stepCount + 1) apply(snap.journal[next++]);
+    const before = machine.stepCount;
+    const stop = machine.run({ maxSteps: 1, untilNs: limitNs });
+    if (machine.stepCount === before) {
+      return { ok: false, error: `snapshot: replay stalled (${stop}) at step ${before} of ${snap.step}` };
     }
   }
+  // Idle time let pass after the last step, before the snapshot was taken.
+  while (next < snap.journal.length) apply(snap.journal[next++]);
   const digest = machineDigest(machine);
   if (digest !== snap.digest) {
     return { ok: false, error: `snapshot: replayed state differs from the snapshot (digest ${digest.slice(0, 12)} != ${snap.digest.slice(0, 12)})` };

@@ -106,13 +106,13 @@ export class SimSession implements Session {
   async waitNs(durationNs: number): Promise<WaitResult> {
     const untilNs = this.nowNs + Math.max(0, durationNs);
     if (this.power === 'off') {
-      this.machineNow.scheduler.advanceTo(untilNs);
+      this.machineNow.idleUntil(untilNs);
       return { ok: true };
     }
     const stop = await this.runChunked({ untilNs });
     if (stop === 'time-limit' || stop === 'powered-off' || stop === 'idle') {
       // Nothing runnable and no events: time passes with nothing happening, as on a real idle machine.
-      this.machineNow.scheduler.advanceTo(untilNs);
+      this.machineNow.idleUntil(untilNs);
       return { ok: true };
     }
     return this.failure(stop);
