@@ -6,7 +6,7 @@ import type { FsNode } from './node';
 
 export const SYSFS_MAGIC = 0x62656572;
 
-export function createSysfs(vfs: Vfs, attrs: { hostname: () => string; release: string }): FsNode {
+export function createSysfs(vfs: Vfs, attrs: { hostname: () => string; release: string; console: string }): FsNode {
   const fs = newFileSystem('sysfs', SYSFS_MAGIC, false);
   const root = vfs.createDetachedRoot(fs, 0o555);
   for (const d of ['block', 'bus', 'class', 'dev', 'devices', 'firmware', 'fs', 'kernel', 'module', 'power']) {
@@ -24,6 +24,9 @@ export function createSysfs(vfs: Vfs, attrs: { hostname: () => string; release: 
     vfs.createNode(b, 'drivers', 'dir', 0o755);
   }
   for (const d of ['net', 'tty', 'block', 'misc', 'mem']) vfs.createNode(root.children!.get('class')!, d, 'dir', 0o755);
+  // BusyBox's cttyhack finds the console's real device here, as on Linux.
+  const consoleDir = vfs.createNode(root.children!.get('class')!.children!.get('tty')!, 'console', 'dir', 0o755);
+  attr(consoleDir, 'active', () => attrs.console + '\n');
   for (const d of ['system', 'virtual', 'platform']) vfs.createNode(root.children!.get('devices')!, d, 'dir', 0o755);
   return root;
 }

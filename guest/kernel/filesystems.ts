@@ -59,7 +59,7 @@ export function createFilesystem(k: Kernel, fstype: string): FsNode | undefined 
     case 'tmpfs': return k.vfs.createDetachedRoot(newFileSystem('tmpfs', TMPFS_MAGIC), 0o1777);
     case 'ramfs': return k.vfs.createDetachedRoot(newFileSystem('ramfs', RAMFS_MAGIC), 0o755);
     case 'proc': return new Procfs(k, k.vfs).root;
-    case 'sysfs': return createSysfs(k.vfs, { hostname: () => k.hostname, release: UTS_RELEASE });
+    case 'sysfs': return createSysfs(k.vfs, { hostname: () => k.hostname, release: UTS_RELEASE, console: k.consolePort.name });
     case 'devtmpfs': return devtmpfsRoot(k);
     case 'devpts': return devptsRoot(k);
     default: return undefined;

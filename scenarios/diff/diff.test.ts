@@ -57,6 +57,12 @@ describe('twinbox diff', () => {
     expect(same.every((s) => s.same)).toBe(true);
   });
 
+  it('mends an escape sequence cut by a step marker', () => {
+    const t = ['### step 1 line 1 t=0: send "a"', 'a', '/ # \x1b[6', '### step 2 line 2 t=0: send "b"', 'nb', 'x'].join('\n');
+    const blocks = answerBlocks(splitSteps(t), []);
+    expect(blocks.map((b) => b.text)).toEqual(['a\n/ #', 'b\nx']);
+  });
+
   it('marks lines present on one side only', () => {
     const text = sideBySide('a\nb\n', 'a\n', { widthChars: 60, leftTitle: 'L', rightTitle: 'R' });
     expect(text.split('\n')[2]).toMatch(/^b\s+<$/);

@@ -21,7 +21,22 @@ const END_MARKER = /^### (PASSED|FAILED.*)$/;
 /** CSI and OSC escape sequences: terminal control, not content (BusyBox's cursor query, colours). */
 const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>78]/g;
 
+/** An escape sequence cut off at the end of a segment (a marker landed inside it). */
+const CUT_ESCAPE = /\x1b(\[[0-9;?]*)?\n?$/;
+
 export function splitSteps(transcript: string): StepSegment[] {
+  const out = splitAtMarkers(transcript);
+  // Console output can be cut mid-escape by a step marker; give the cut piece to the next step.
+  for (let i = 0; i + 1 < out.length; i++) {
+    const m = CUT_ESCAPE.exec(out[i].text);
+    if (!m) continue;
+    out[i].text = out[i].text.slice(0, m.index) + '\n';
+    out[i + 1].text = m[0].replace(/\n$/, '') + out[i + 1].text;
+  }
+  return out;
+}
+
+function splitAtMarkers(transcript: string): StepSegment[] {
   const out: StepSegment[] = [];
   let current: StepSegment | undefined;
   for (const line of transcript.split('\n')) {

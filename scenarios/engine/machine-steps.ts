@@ -5,14 +5,26 @@ import { clockName, fail, OK, type EngineContext, type StepOutcome } from './con
 import { noSession } from './console-steps';
 import { formatDurationNs } from './duration';
 import { faultHandler } from './faults';
+import { interpolate } from './interpolate';
 import { resolveMachine } from './machine';
 import type { Step } from './types';
 
 type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 
 export async function bootStep(ctx: EngineContext, step: StepOf<'boot'>): Promise<StepOutcome> {
-  const spec = step.machine ?? ctx.scenario.machine;
-  if (!spec) return fail('no machine to boot');
+  const raw = step.machine ?? ctx.scenario.machine;
+  if (!raw) return fail('no machine to boot');
+  let spec = raw;
+  if (raw.kind === 'args') {
+    // Machine arguments may name files through variables: `-initrd ${assets}/aarch64/initramfs.cpio.gz`.
+    const args: string[] = [];
+    for (const a of raw.args) {
+      const r = interpolate(a, ctx.vars);
+      if (!r.ok) return fail(`machine: ${r.error}`);
+      args.push(r.text);
+    }
+    spec = { kind: 'args', args };
+  }
   const desc = await resolveMachine(spec, ctx.baseDir, `${ctx.scenario.file}:${step.line}`);
   if (!desc.ok) return fail(`machine: ${desc.error}`);
   if (ctx.session) await ctx.session.close();

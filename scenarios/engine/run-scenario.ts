@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Backend, HostHooks } from '../../emulator/backends/backend';
+import { DEFAULT_CACHE } from '../../tools/assets/fetch';
 import { describeStep, type EngineContext, type StepOutcome } from './context';
 import { expectNotStep, expectStep, sendStep, waitStep } from './console-steps';
 import { formatDurationNs } from './duration';
@@ -97,7 +98,9 @@ function makeContext(scenario: Scenario, options: RunScenarioOptions, seed: numb
   return {
     scenario, backend: options.backend, seed, hooks, transcript: new Transcript(), baseDir,
     session: undefined, cursor: 0, snapshots: new Map(),
-    vars: { ...scenario.vars, seed: String(seed), name: scenario.name, scenario_dir: baseDir, out_dir: resolve(outDir) },
+    vars: {
+      ...scenario.vars, seed: String(seed), name: scenario.name, scenario_dir: baseDir, out_dir: resolve(outDir), assets: DEFAULT_CACHE,
+    },
   };
 }
 

@@ -37,7 +37,8 @@ export function buildInvocation(
   const has = (flag: string) => args.includes(flag);
   if (!desc.kernel) {
     if (!assets) throw new Error('qemu backend: the machine names no -kernel and no guest assets are available (run `twinbox assets fetch`)');
-    args.push('-kernel', assets.kernel, '-initrd', assets.initrd);
+    args.push('-kernel', assets.kernel);
+    if (!desc.initrd) args.push('-initrd', assets.initrd);
   }
   if (!has('-append')) {
     args.push('-append', `console=${consoleDevice(desc)} ${desc.append}`.trim());

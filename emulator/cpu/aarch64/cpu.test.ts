@@ -261,6 +261,20 @@ describe('floating point', () => {
     expect(exec([0x9e780020], (c) => (c.vf64[2] = NaN)).c.getX(0)).toBe(0n);
   });
 
+  it('scalar SIMD fcvtzs/scvtf keep the integer in the vector register and zero the rest', () => {
+    // fcvtzs d1, d0 (0x5ee1b801), as BusyBox's sleep uses
+    const { c } = exec([0x5ee1b801], (c) => ((c.vf64[0] = -3.7), c.vu32.fill(0xffffffff, 4, 8)));
+    expect(c.vu32[4]).toBe(0xfffffffd);
+    expect(c.vu32[5]).toBe(0xffffffff);
+    expect([c.vu32[6], c.vu32[7]]).toEqual([0, 0]);
+    // fcvtzs s1, s0 (0x5ea1b801)
+    const s = exec([0x5ea1b801], (c) => ((c.vf32[0] = 7.9), c.vu32.fill(0xffffffff, 4, 8))).c;
+    expect([s.vu32[4], s.vu32[5], s.vu32[6], s.vu32[7]]).toEqual([7, 0, 0, 0]);
+    // scvtf d1, d0 (0x5e61d801)
+    const f = exec([0x5e61d801], (c) => ((c.vu32[0] = 0xfffffffe), (c.vu32[1] = 0xffffffff))).c;
+    expect(f.vf64[2]).toBe(-2);
+  });
+
   it('fcmp with a NaN is unordered (C and V set)', () => {
     const { c } = exec([0x1e622020], (c) => ((c.vf64[2] = NaN), (c.vf64[4] = 1)));
     expect(nzcv(c)).toBe('0011');

@@ -8,12 +8,16 @@ import { rbit32 as rbit32$ } from './bits';
 import type { Op } from './op';
 import { undefinedOp as undefinedOp$ } from './op';
 import { clearHigh as clearHigh$, copyReg as copyReg$, getLane as getLane$, getLane64 as getLane64$, laneMask as laneMask$, setLane as setLane$, setLane64 as setLane64$, signed as signed$ } from './vlane';
-import { decodeSimdFpThreeSame as decodeSimdFpThreeSame$, decodeSimdFpTwoMisc as decodeSimdFpTwoMisc$ } from './simd-fp';
+import {
+  decodeSimdFpScalarTwoMisc as decodeSimdFpScalarTwoMisc$, decodeSimdFpThreeSame as decodeSimdFpThreeSame$,
+  decodeSimdFpTwoMisc as decodeSimdFpTwoMisc$,
+} from './simd-fp';
 // Imported bindings copied to locals: module loaders may turn imports into getters, too slow per instruction.
 const rbit32 = rbit32$;
 const undefinedOp = undefinedOp$;
 const decodeSimdFpThreeSame = decodeSimdFpThreeSame$;
 const decodeSimdFpTwoMisc = decodeSimdFpTwoMisc$;
+const decodeSimdFpScalarTwoMisc = decodeSimdFpScalarTwoMisc$;
 const clearHigh = clearHigh$;
 const copyReg = copyReg$;
 const getLane = getLane$;
@@ -251,6 +255,9 @@ export function decodeTwoMisc(w: number, next: number, scalar: boolean): Op {
   if (!scalar) {
     const special = twoMiscSpecial(w, q, u, size, opcode, n, d, next) ?? decodeSimdFpTwoMisc(w, next);
     if (special) return special;
+  } else {
+    const fp = decodeSimdFpScalarTwoMisc(w, next);
+    if (fp) return fp;
   }
   const op = twoMiscOp(u, opcode, size);
   if (!op || (size === 3 && !op.big) || (scalar && size !== 3) || (size === 3 && !q && !scalar)) return undefinedOp(w);

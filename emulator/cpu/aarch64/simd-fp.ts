@@ -317,3 +317,25 @@ export function decodeSimdFpTwoMisc(w: number, next: number): Op | undefined {
     return next;
   };
 }
+
+/** Keys (u, a, opcode) of the FP conversions and compares-with-zero that also have a scalar form. */
+const SCALAR_TWO_MISC = new Set([0x1a, 0x1b, 0x1c, 0x3a, 0x3b, 0x5a, 0x5b, 0x5c, 0x7a, 0x7b, 0x1d, 0x5d, 0x2c, 0x2d, 0x2e, 0x6c, 0x6d]);
+
+/** The scalar forms (FCVTZS Dd, Dn; SCVTF Sd, Sn; FCMEQ Dd, Dn, #0 ...): one lane, the rest of Vd zeroed. */
+export function decodeSimdFpScalarTwoMisc(w: number, next: number): Op | undefined {
+  const u = (w >>> 29) & 1;
+  const a = (w >>> 23) & 1;
+  const dbl = ((w >>> 22) & 1) === 1;
+  const opcode = (w >>> 12) & 31;
+  const n = (w >>> 5) & 31;
+  const d = w & 31;
+  if (!SCALAR_TWO_MISC.has((u << 6) | (a << 5) | opcode)) return undefined;
+  const f = twoMiscLane(u, a, dbl, opcode);
+  if (!f) return undefined;
+  return (c) => {
+    const r = f(c, getLaneObj(c, n, dbl, 0));
+    c.vu32.fill(0, d * 4, d * 4 + 4);
+    store(c, [r], d, dbl, 0);
+    return next;
+  };
+}

@@ -53,9 +53,15 @@ function sysReboot(k: Kernel, t: Task, a: readonly number[]): number {
       m.powerOff();
       return 0;
     case CMD_POWER_OFF:
-      k.klog.printk('reboot: Power down', 0);
-      if (m.layout.powerOff.kind === 'acpi-pm') m.bus.outPort(m.layout.powerOff.port, 2, m.layout.powerOff.value);
-      else m.powerOff(); // PSCI SYSTEM_OFF: a call into firmware
+      if (m.layout.powerOff.kind === 'acpi-pm') {
+        // Linux on ACPI machines announces the S5 transition before the power-down line.
+        k.klog.printk('ACPI: PM: Preparing to enter system sleep state S5', 0);
+        k.klog.printk('reboot: Power down', 0);
+        m.bus.outPort(m.layout.powerOff.port, 2, m.layout.powerOff.value);
+      } else {
+        k.klog.printk('reboot: Power down', 0);
+        m.powerOff(); // PSCI SYSTEM_OFF: a call into firmware
+      }
       return 0;
     default: return -EINVAL;
   }
