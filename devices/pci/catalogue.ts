@@ -329,6 +329,20 @@ const HOST: CatalogueEntry[] = [
     bars: [], caps: [{ kind: 'ssvid', offset: 0x88, vendorId: 0x1043, subsystemId: 0x8694 }, { kind: 'pm', offset: 0x80, pmc: 0xc803 }, { ...MSI1, offset: 0x90 }, { kind: 'pcie', offset: 0xa0, version: 2 }, { kind: 'aer', offset: 0x100 }],
   },
   {
+    // Lynx Point PCH root port: no ACS capability, but Linux's Intel PCH quirk isolates it.
+    driver: 'host-intel-pch-root-port', description: 'Intel 8 Series/C220 PCH PCI Express Root Port #1', host: true,
+    identity: BRIDGE_ID(INTEL, 0x8c10, 0xd5), bridge: 'pcie-link', pcie: 'rootPort', interruptPin: 1,
+    bars: [], caps: [{ kind: 'pcie', offset: 0x40, version: 2 }, { ...MSI1, offset: 0x80 }, { kind: 'ssvid', offset: 0x90, vendorId: 0x1043, subsystemId: 0x8534 }, { kind: 'pm', offset: 0xa0, pmc: 0xc803 }],
+  },
+  {
+    // A dual-port 82576 NIC: multifunction without ACS, which Linux's quirk table declares isolated.
+    driver: 'host-intel-82576', description: 'Intel 82576 Gigabit Network Connection', host: true,
+    identity: id(INTEL, 0x10c9, 0x020000, 0x01, { subsystemVendorId: INTEL, subsystemId: 0xa03c }),
+    pcie: 'endpoint', interruptPin: 1, multifunction: true,
+    bars: [{ index: 0, kind: 'mem32', sizeBytes: 128 * 1024 }, { index: 2, kind: 'io', sizeBytes: 32 }, { index: 3, kind: 'mem32', sizeBytes: 16 * 1024 }],
+    caps: [{ kind: 'pm', offset: 0x40, pmc: 0xc823 }, { ...MSI1, offset: 0x50 }, { kind: 'msix', offset: 0x70, vectors: 10, bar: 3, tableOffset: 0, pbaOffset: 0x2000 }, { kind: 'pcie', offset: 0xa0, version: 2 }],
+  },
+  {
     driver: 'host-amd-gpp-bridge', description: 'AMD Starship/Matisse GPP Bridge', host: true,
     identity: BRIDGE_ID(0x1022, 0x1483, 0x00), bridge: 'pcie-link', pcie: 'rootPort', interruptPin: 1,
     bars: [], caps: [{ kind: 'pcie', offset: 0x58, version: 2 }, { kind: 'pm', offset: 0x50, pmc: 0xc803 }, { ...MSI1, offset: 0xa0 }, { kind: 'ssvid', offset: 0xc0, vendorId: 0x1022, subsystemId: 0x1453 }, { kind: 'aer', offset: 0x100 }, { kind: 'acs', offset: 0x2a0, capability: ACS_SV | ACS_TB | ACS_RR | ACS_CR | ACS_UF | ACS_DT }],

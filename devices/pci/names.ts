@@ -23,6 +23,8 @@ const DEVICES: Record<string, string> = {
   '8086:100e': '82540EM Gigabit Ethernet Controller',
   '8086:9bc5': 'CometLake-S GT2 [UHD Graphics 630]',
   '8086:1901': '6th-10th Gen Core Processor PCIe Controller (x16)',
+  '8086:8c10': '8 Series/C220 Series Chipset Family PCI Express Root Port #1',
+  '8086:10c9': '82576 Gigabit Network Connection',
   '1af4:1000': 'Virtio network device',
   '1af4:1001': 'Virtio block device',
   '1af4:1002': 'Virtio memory balloon',

@@ -1,12 +1,14 @@
 // Real BusyBox 1.35 (Debian's busybox-static for arm64) running as ELF on the kernel through
-// the CPU interpreter: the Phase A shell checks. Needs the binary: set TWINBOX_BUSYBOX_AARCH64,
-// or extract busybox-static_*_arm64.deb so that /tmp/aptarm/bb/bin/busybox exists.
+// the CPU interpreter: the Phase A shell checks. The binary comes from `twinbox assets fetch`
+// (or TWINBOX_BUSYBOX_AARCH64).
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assetPaths } from '../../tools/assets/fetch';
 import { bootMachine } from '../testing/machine';
 import { emitCpio } from '../fs/cpio';
 
-const BUSYBOX = process.env['TWINBOX_BUSYBOX_AARCH64'] ?? '/tmp/aptarm/bb/bin/busybox';
+const BUSYBOX = process.env['TWINBOX_BUSYBOX_AARCH64'] ?? join(assetPaths('aarch64').dir, 'busybox');
 const APPLETS = ['sh', 'ls', 'cat', 'head', 'wc', 'yes', 'sleep', 'kill', 'ps', 'mount', 'uname', 'poweroff', 'echo', 'mkdir', 'tail'];
 
 function initramfs(): Uint8Array {
@@ -18,7 +20,11 @@ function initramfs(): Uint8Array {
   ]);
 }
 
-describe.skipIf(!existsSync(BUSYBOX))('BusyBox (static arm64 ELF) on the kernel', () => {
+describe('BusyBox (static arm64 ELF) on the kernel', () => {
+  it('has the binary from `twinbox assets fetch`', () => {
+    expect(existsSync(BUSYBOX), BUSYBOX).toBe(true);
+  });
+
   it('runs the Phase A shell checks and powers off', () => {
     const r = bootMachine({
       type: 'virt', initrd: initramfs(), description: { append: 'console=ttyAMA0 rdinit=/bin/sh' },

@@ -1,6 +1,6 @@
-// The default suite on both backends: the same scenario files pass on the simulator and on
-// real QEMU with Debian's Linux + BusyBox (needs qemu-system-arm, qemu-system-x86 and
-// `twinbox assets fetch`). Run by `npm run test:oracle`.
+// The default suite and the Phase A acceptance tests on both backends: the same scenario files
+// pass on the simulator and on real QEMU with Debian's Linux + BusyBox (needs qemu-system-arm,
+// qemu-system-x86 and `twinbox assets fetch`). Run by `npm run test:oracle`.
 
 import { describe, it, expect } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -13,10 +13,10 @@ import { formatFailure, runScenario } from './run-scenario';
 import { collectScenarioFiles } from './suite';
 
 const outDir = mkdtempSync(join(tmpdir(), 'twinbox-backends-'));
-const collected = collectScenarioFiles(['scenarios/default']);
+const collected = collectScenarioFiles(['scenarios/default', 'scenarios/phase-a']);
 const files = collected.ok ? collected.files : [];
 
-describe('scenarios/default on both backends', () => {
+describe('scenarios/default and scenarios/phase-a on both backends', () => {
   it('has assets for real QEMU', () => {
     expect(haveAssets('aarch64') && haveAssets('x86_64'), 'run `twinbox assets fetch` first').toBe(true);
   });

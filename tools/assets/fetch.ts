@@ -82,6 +82,8 @@ export function fetchAssets(arch: Arch, cache = DEFAULT_CACHE, log: (s: string) 
   mkdirSync(paths.dir, { recursive: true });
   writeFileSync(paths.kernel, vmlinuz);
   writeFileSync(paths.initrd, initramfs);
+  // The bare binary too: the CPU and kernel oracle suites run it directly.
+  writeFileSync(join(paths.dir, 'busybox'), busybox, { mode: 0o755 });
   const manifest: AssetManifest = {
     arch,
     kernelPackage,
