@@ -2,8 +2,10 @@
 
 import type { BenchCase } from '../harness';
 import { inferenceBenchCase } from '../../tools/model/bench';
+import { backendCases } from './backends';
 import { coreCases } from './core';
+import { cpuCases } from './cpu';
 import { kernelCases } from './kernel';
 import { storageCases } from './storage';
 
-export const allCases: BenchCase[] = [...coreCases, ...kernelCases, ...storageCases, inferenceBenchCase];
+export const allCases: BenchCase[] = [...coreCases, ...cpuCases, ...kernelCases, ...storageCases, inferenceBenchCase, ...backendCases];

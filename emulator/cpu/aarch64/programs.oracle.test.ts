@@ -7,7 +7,7 @@ import { UserShim } from './testing/user-shim';
 import { buildC, missingToolchain, readBinary, runQemu } from './testing/toolchain';
 
 const missing = missingToolchain();
-const C_DIR = join(__dirname, 'testing', 'c');
+const C_DIR = join(import.meta.dirname, 'testing', 'c');
 
 function compare(name: string, args: string[] = [], opt = '-O2'): { instructions: number } {
   const path = buildC(readFileSync(join(C_DIR, `${name}.c`), 'utf8'), [opt, '-lm']);

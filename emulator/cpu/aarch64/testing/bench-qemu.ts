@@ -27,7 +27,7 @@ function runShim(bytes: Uint8Array, path: string, iterations: number, now: () =>
 export function benchAgainstQemu(now: () => number, iterations = 20_000_000, qemuIterations = 200_000_000): QemuComparison | { skipped: string } {
   const missing = missingToolchain();
   if (missing) return { skipped: missing };
-  const path = buildC(readFileSync(join(__dirname, 'c', 'loop.c'), 'utf8'), ['-O2']);
+  const path = buildC(readFileSync(join(import.meta.dirname, 'c', 'loop.c'), 'utf8'), ['-O2']);
   const bytes = readBinary(path);
   const small = runShim(bytes, path, 1000, now);
   const big = runShim(bytes, path, iterations, now);
