@@ -7,5 +7,6 @@ import { coreCases } from './core';
 import { cpuCases } from './cpu';
 import { kernelCases } from './kernel';
 import { storageCases } from './storage';
+import { guestStorageCases } from './guest-storage';
 
-export const allCases: BenchCase[] = [...coreCases, ...cpuCases, ...kernelCases, ...storageCases, inferenceBenchCase, ...backendCases];
+export const allCases: BenchCase[] = [...coreCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, inferenceBenchCase, ...backendCases];

@@ -1,5 +1,5 @@
-// Guest kernel figures (getpid calls, pipe throughput, fork+exit+wait), each in wall time
-// and in the guest's virtual time, and the networking models' frame rates.
+// Guest kernel figures (getpid calls, pipe throughput, fork+exit+wait, shell startup), each in
+// wall time and in the guest's virtual time, and the networking models' frame rates.
 
 import { runKernelBenches } from '../../guest/bench';
 import { benchNetworking } from '../../devices/net/bench';
@@ -24,4 +24,33 @@ const networking: BenchCase = {
     benchNetworking(nowMs, quick).map((r): BenchFigure => ({ name: r.name, value: r.opsPerSec, unit: 'ops/s', better: 'higher', note: r.note })),
 };
 
-export const kernelCases: BenchCase[] = [kernel, networking];
+
+const SHELL_RUNS = 200;
+
+/** `sh -c true` started by the interactive shell, as a user's scripts do: fork, exec, shell init, exit, wait. */
+const shellStartup: BenchCase = {
+  name: 'shell startup',
+  quick: true,
+  measure: async () => {
+    const { Machine } = await import('../../emulator/machine/machine');
+    const { bareDescription } = await import('../../emulator/machine/testing/descriptions');
+    const { createGuest } = await import('../../guest/index');
+    const m = new Machine(bareDescription('virt', { memoryBytes: 512 << 20 }), 1);
+    m.start(createGuest);
+    m.run({ until: () => m.console.textSince(0).includes('/ # ') });
+    const mark = m.console.transcriptLength;
+    const v0 = m.scheduler.now;
+    const t0 = performance.now();
+    m.console.type(`i=0; while [ $i -lt ${SHELL_RUNS} ]; do sh -c true; i=$((i+1)); done; echo DONE-$i\n`);
+    const stop = m.run({ until: () => m.console.textSince(mark).includes(`DONE-${SHELL_RUNS}`) });
+    if (stop !== 'condition') throw new Error(`shell startup bench: ${stop}`);
+    const wallS = (performance.now() - t0) / 1000;
+    const virtS = (m.scheduler.now - v0) / 1e9;
+    return [
+      { name: 'sh -c true (wall)', value: SHELL_RUNS / wallS, unit: 'shells/s', better: 'higher', note: `${SHELL_RUNS} runs` },
+      { name: 'sh -c true (virtual)', value: SHELL_RUNS / virtS, unit: 'shells/s', better: 'higher' },
+    ];
+  },
+};
+
+export const kernelCases: BenchCase[] = [kernel, shellStartup, networking];
