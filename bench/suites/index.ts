@@ -5,6 +5,7 @@ import { inferenceBenchCase } from '../../tools/model/bench';
 import { backendCases } from './backends';
 import { coreCases } from './core';
 import { cpuCases } from './cpu';
+import { displayCases } from './display';
 import { kernelCases } from './kernel';
 import { storageCases } from './storage';
 import { guestStorageCases } from './guest-storage';
