@@ -10,4 +10,4 @@ import { kernelCases } from './kernel';
 import { storageCases } from './storage';
 import { guestStorageCases } from './guest-storage';
 
-export const allCases: BenchCase[] = [...coreCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, inferenceBenchCase, ...backendCases];
+export const allCases: BenchCase[] = [...coreCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, ...displayCases, inferenceBenchCase, ...backendCases];
