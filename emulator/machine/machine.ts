@@ -12,8 +12,10 @@ import { IoApic } from '../../devices/irq/ioapic';
 import { Pl011 } from '../../devices/serial/pl011';
 import { Uart16550 } from '../../devices/serial/uart16550';
 import { createPciHost, type PciHost } from '../pci/host';
+import { hostDeviceSpecs } from './description/host-devices';
 import { ConsoleHost } from './console';
 import type { MachineDescription } from './description/types';
+import { MachineDevices } from './devices';
 import type { Guest, GuestFactory } from './guest';
 import { layoutFor, type MemoryLayout } from './layout';
 
@@ -69,6 +71,8 @@ export class Machine {
   readonly gic: GicV2 | undefined;
   readonly ioapic: IoApic | undefined;
   readonly pci: PciHost;
+  /** Device models built from -drive/-device (virtio-blk on PCI or virtio-mmio). */
+  readonly devices: MachineDevices;
   private readonly uart: Pl011 | Uart16550;
   private power: PowerState = 'running';
   private guestImpl: Guest | undefined;
@@ -113,16 +117,23 @@ export class Machine {
       this.uart = new Uart16550(tx, this.ioapic!.line(u.irq));
       this.bus.mapIo('serial0', u.port, 8, this.uart);
     }
+    this.devices = new MachineDevices(description, this.ram);
+    const hostDevices = hostDeviceSpecs(description.extra);
+    if (!hostDevices.ok) throw new MachineBuildError(`${description.source}: ${hostDevices.error}`);
     const pci = createPciHost({
+      factory: this.devices.pciFactory,
       machine: description.machine,
       layout: this.layout,
       bus: this.bus,
-      devices: description.devices,
+      devices: [...description.devices, ...hostDevices.value],
       irqLine: (n) => (this.gic ? this.gic.line(n) : this.ioapic!.line(n)),
       msi: (address, data) => this.signalMsi(address, data),
     });
     if (!pci.ok) throw new MachineBuildError(`${description.source}: ${pci.error}`);
     this.pci = pci.host;
+    this.devices.attachMmio(this.bus, this.layout, (n) => this.gic!.line(n));
+    if (this.devices.error) throw new MachineBuildError(`${description.source}: ${this.devices.error}`);
+    this.registerState('devices', this.devices);
     this.registerState('pci', this.pci);
     this.registerState('uart', this.uart);
     if (this.gic) this.registerState('gic', this.gic);
@@ -189,11 +200,13 @@ export class Machine {
 
   /** Power off (PSCI SYSTEM_OFF, ACPI S5 or `-no-reboot` after a reset). */
   powerOff(): void {
+    if (this.power !== 'off') this.devices.flushAll();
     this.power = 'off';
   }
 
   /** PSCI SYSTEM_RESET / keyboard-controller reset: the front end rebuilds the machine. */
   requestReset(): void {
+    if (this.power === 'running') this.devices.flushAll();
     this.power = this.description.noReboot ? 'off' : 'reset-requested';
   }
 

@@ -12,9 +12,13 @@ import {
   cpuinfoAarch64, cpuinfoX86, formatLoadavg, formatMaps, formatMeminfo, formatPidStat, formatStatus, formatUptime,
 } from './procfs-format';
 import { makeDev } from './tmpfs';
+import { procModules } from '../kernel/modules';
+import { procPartitions } from '../kernel/storage';
 
 export const PROC_SUPER_MAGIC = 0x9fa0;
 const USER_HZ_NS = 10_000_000;
+/** Filesystems that need a block device (no `nodev` in /proc/filesystems). */
+const BLOCK_FILESYSTEMS = ['ext2'];
 const FILESYSTEMS = ['sysfs', 'tmpfs', 'bdev', 'proc', 'devtmpfs', 'devpts', 'ramfs', 'pipefs'];
 const STATE_LETTER: Record<Task['state'], string> = { runnable: 'R', sleeping: 'S', stopped: 'T', zombie: 'Z' };
 const STATE_TEXT: Record<string, string> = { R: 'R (running)', S: 'S (sleeping)', T: 'T (stopped)', Z: 'Z (zombie)' };
@@ -40,7 +44,9 @@ function systemFiles(k: Kernel): Record<string, () => string> {
     loadavg: () => formatLoadavg(k.runQueue.length + 1, k.tasks.size, k.nextPid - 1),
     version: () => LINUX_BANNER + '\n',
     cmdline: () => k.cmdline + '\n',
-    filesystems: () => FILESYSTEMS.map((f) => `nodev\t${f}\n`).join(''),
+    modules: () => procModules(k),
+    filesystems: () => FILESYSTEMS.map((f) => `nodev\t${f}\n`).join('') + BLOCK_FILESYSTEMS.map((f) => `\t${f}\n`).join(''),
+    partitions: () => procPartitions(k),
     mounts: () => k.vfs.mounts.map((m) => `${m.source} ${m.target} ${m.fstype} ${m.options} 0 0\n`).join(''),
     stat: () => {
       const ticks = Math.floor(k.now / USER_HZ_NS);

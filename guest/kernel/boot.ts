@@ -16,6 +16,7 @@ import { PtyTable } from '../tty/pty';
 import { BUILTIN_INIT_NAME, builtinInit } from './builtin-init';
 import { bootBanner, driverLines, memoryLine, type BootFacts } from './boot-log';
 import { registerCharDevices } from './devices';
+import { probeStorage } from './storage';
 import { KERN_ERR, KERN_WARNING } from './klog';
 import type { Kernel } from './kernel';
 import { FrameAllocator } from './mm/frames';
@@ -25,6 +26,7 @@ import { newAddressSpace, createTask, signalGroup } from './process';
 import { FdTable } from './fd-table';
 import { openDevice } from './devices';
 import { O_RDWR } from './file';
+import { probePci } from '../drivers/pci/pci-boot';
 
 /** Virtual time the boot stages take, so the log's timestamps advance like a real boot's. */
 const EARLY_BOOT_NS = 1_500_000, DRIVERS_NS = 40_000_000, ROOTFS_NS = 25_000_000;
@@ -53,6 +55,8 @@ export function bootKernel(k: Kernel): void {
   for (const line of driverLines(facts, k.consolePort.probeLine)) k.klog.printk(line);
   k.vfs = new Vfs(newFileSystem('rootfs', TMPFS_MAGIC), () => k.now);
   registerCharDevices(k);
+  probeStorage(k);
+  k.pci = probePci(k);
   buildRootfs(k);
   advance(k, ROOTFS_NS);
   k.klog.printk(`Freeing unused kernel memory: 2048K`);

@@ -34,12 +34,31 @@ export function cpuTimeSource(k: Kernel): CpuTimeSource {
   return { cntvct: () => Math.floor((k.now * CNTFRQ_HZ) / 1e9), cntfrqHz: CNTFRQ_HZ };
 }
 
-/** Keeps the CPU's TLB and decoded-code cache coherent with the address space. */
+/** The CPUs (one per thread) running in each address space. */
+const cpusOf = new WeakMap<AddressSpace, A64Cpu[]>();
+
+/** Keeps every CPU's TLB and decoded-code cache coherent with the address space (threads share one). */
 export function attachCpu(mm: AddressSpace, cpu: A64Cpu): void {
-  mm.onInvalidate = (first, end) => {
-    if (end - first > INVALIDATE_ONE_BY_ONE) cpu.invalidateAll();
-    else for (let vpn = first; vpn < end; vpn++) cpu.invalidatePage(vpn);
-  };
+  let cpus = cpusOf.get(mm);
+  if (!cpus) {
+    const list: A64Cpu[] = [];
+    cpus = list;
+    cpusOf.set(mm, list);
+    mm.onInvalidate = (first, end) => {
+      for (const c of list) {
+        if (end - first > INVALIDATE_ONE_BY_ONE) c.invalidateAll();
+        else for (let vpn = first; vpn < end; vpn++) c.invalidatePage(vpn);
+      }
+    };
+  }
+  cpus.push(cpu);
+}
+
+/** A thread left: its CPU no longer needs invalidations. */
+export function detachCpu(mm: AddressSpace, cpu: A64Cpu): void {
+  const cpus = cpusOf.get(mm);
+  const i = cpus ? cpus.indexOf(cpu) : -1;
+  if (cpus && i >= 0) cpus.splice(i, 1);
 }
 
 function loadTarget(mm: AddressSpace, path: string): LoadTarget {
@@ -137,11 +156,14 @@ export function runCpu(k: Kernel, t: Task, limitNs: number): SyscallTrap | undef
       const f = r.fault;
       // As arm64's show_unhandled_signals report does.
       k.klog.printk(`${t.comm}[${t.pid}]: unhandled ${f.alignment ? 'alignment' : f.kind === 'unmapped' ? 'translation' : 'permission'} fault (${f.alignment ? SIGBUS : SIGSEGV}) at 0x${f.addr.toString(16).padStart(16, '0')}, access ${f.access}, pc 0x${cpu.pc.toString(16)}`, KERN_WARNING);
+      // si_code: BUS_ADRALN, or SEGV_MAPERR / SEGV_ACCERR.
+      t.faultInfo = { sig: f.alignment ? SIGBUS : SIGSEGV, code: f.alignment ? 1 : f.kind === 'unmapped' ? 1 : 2, addr: f.addr };
       forceSignal(k, t, f.alignment ? SIGBUS : SIGSEGV);
       return undefined;
     }
     case 'undefined':
       k.klog.printk(`${t.comm}[${t.pid}]: undefined instruction 0x${(r.word >>> 0).toString(16).padStart(8, '0')} at pc 0x${r.pc.toString(16)}`, KERN_WARNING);
+      t.faultInfo = { sig: SIGILL, code: 1, addr: r.pc }; // ILL_ILLOPC
       forceSignal(k, t, SIGILL);
       return undefined;
     default:

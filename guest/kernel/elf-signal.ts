@@ -48,6 +48,11 @@ export function setupElfFrame(t: Task, sig: number, act: SigAction, savedMask: b
   const b = new Uint8Array(record + 16 - frame);
   const d = new DataView(b.buffer);
   d.setInt32(0, sig, true);
+  if (t.faultInfo?.sig === sig) {
+    d.setInt32(8, t.faultInfo.code, true);
+    d.setBigUint64(16, BigInt(t.faultInfo.addr), true);
+    t.faultInfo = undefined;
+  }
   const uc = SIGINFO_BYTES, sc = uc + UC_MCONTEXT;
   d.setBigUint64(uc + UC_SIGMASK, BigInt.asUintN(64, savedMask), true);
   for (let r = 0; r < 31; r++) u64(d, sc + SC_REGS + 8 * r, cpu.xlo[r]!, cpu.xhi[r]!);

@@ -2,6 +2,7 @@
 // (`#!native NAME`), a `#!` script (run its interpreter, up to 4 levels deep like
 // BINPRM_MAX_RECURSION), and ELF (handed to the ELF loader hook once the CPU exists).
 
+import { deThread } from './thread';
 import { fileRead } from '../fs/tmpfs';
 import { E2BIG, EACCES, EISDIR, ELOOP, ENOENT, ENOEXEC } from './errno';
 import type { Kernel } from './kernel';
@@ -62,6 +63,7 @@ function execScript(k: Kernel, t: Task, head: Uint8Array, path: string, argv: st
 
 /** The point of no return: a fresh address space, CLOEXEC fds closed, handlers reset. */
 export function replaceImage(k: Kernel, t: Task, exePath: string, commPath: string): void {
+  deThread(k, t);
   if (--t.mm.users === 0) t.mm.release();
   t.mm = newAddressSpace(k);
   t.fds.closeOnExec();

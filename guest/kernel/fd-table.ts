@@ -13,6 +13,8 @@ export interface FdEntry {
 }
 
 export class FdTable {
+  /** Tasks sharing this table (CLONE_FILES): the last one to exit closes the files. */
+  users = 1;
   private readonly slots: Array<FdEntry | undefined> = [];
   limit = NR_OPEN_DEFAULT;
 

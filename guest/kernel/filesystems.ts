@@ -11,6 +11,7 @@ const DEVPTS_SUPER_MAGIC = 0x1cd1;
 import { newFileSystem } from '../fs/vfs';
 import { UTS_RELEASE } from './boot';
 import type { Kernel } from './kernel';
+import { addBlockNodes, addSysBlock } from './storage';
 
 const devtmpfsRoots = new WeakMap<Kernel, FsNode>();
 
@@ -18,6 +19,7 @@ export function devtmpfsRoot(k: Kernel): FsNode {
   let root = devtmpfsRoots.get(k);
   if (!root) {
     root = createDevtmpfs(k.vfs, standardDeviceNodes(k.consolePort.name));
+    addBlockNodes(k, k.vfs, root);
     devtmpfsRoots.set(k, root);
   }
   return root;
@@ -59,7 +61,12 @@ export function createFilesystem(k: Kernel, fstype: string): FsNode | undefined 
     case 'tmpfs': return k.vfs.createDetachedRoot(newFileSystem('tmpfs', TMPFS_MAGIC), 0o1777);
     case 'ramfs': return k.vfs.createDetachedRoot(newFileSystem('ramfs', RAMFS_MAGIC), 0o755);
     case 'proc': return new Procfs(k, k.vfs).root;
-    case 'sysfs': return createSysfs(k.vfs, { hostname: () => k.hostname, release: UTS_RELEASE, console: k.consolePort.name });
+    case 'sysfs': {
+      const root = createSysfs(k.vfs, { hostname: () => k.hostname, release: UTS_RELEASE, console: k.consolePort.name });
+      k.pci?.populateSysfs(root);
+      addSysBlock(k, root);
+      return root;
+    }
     case 'devtmpfs': return devtmpfsRoot(k);
     case 'devpts': return devptsRoot(k);
     default: return undefined;

@@ -10,6 +10,7 @@ import type { SyscallTrap } from '../abi/native';
 import type { IrqChip } from '../drivers/irq/chip';
 import type { SerialPort } from '../drivers/serial/port';
 import type { Vfs } from '../fs/vfs';
+import type { KernelPci } from '../drivers/pci/pci-boot';
 import type { Tty } from '../tty/tty';
 import type { PtyTable } from '../tty/pty';
 import { bootKernel } from './boot';
@@ -48,6 +49,8 @@ export class Kernel implements Guest {
   consolePort!: SerialPort;
   consoleTty!: Tty;
   ptys!: PtyTable;
+  /** The PCI subsystem (drivers/pci), once probed at boot. */
+  pci: KernelPci | undefined;
   current: Task | undefined;
   nextPid = 1;
   hostname = '(none)';

@@ -12,6 +12,7 @@ import { SIGCHLD, SIGHUP, SIGCONT, SIGSEGV, SIG_IGN, SA_NOCLDWAIT } from './sign
 import { Task } from './task';
 import { cloneCpu } from './elf-exec';
 import { WaitQueue, block, type Block } from './wait';
+import { applyCloneTids, cloneThread, NO_TIDS, signalTarget, zapOtherThreads, type CloneTids } from './thread';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000;
 export const CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000;
@@ -66,9 +67,10 @@ export function startNative(t: Task, main: NativeEntry, argv: string[], envp: st
 }
 
 /** clone(2) at process level. Returns the child's pid, -errno, or a Block for CLONE_VFORK. */
-export function doClone(k: Kernel, parent: Task, flags: number, childEntry: NativeEntry | undefined, newSp = 0): number | Block {
+export function doClone(k: Kernel, parent: Task, flags: number, childEntry: NativeEntry | undefined, newSp = 0, tids: CloneTids = NO_TIDS): number | Block {
   if (parent.restart['vforkChild'] !== undefined) return waitVfork(k, parent);
-  if (flags & CLONE_THREAD || flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL;
+  if (flags & CLONE_THREAD) return cloneThread(k, parent, flags, childEntry, newSp, tids);
+  if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL;
   if (!childEntry && !parent.cpu) return -EINVAL;
   if (k.tasks.size >= MAX_TASKS) return -EAGAIN;
   const pid = allocPid(k);
@@ -81,6 +83,7 @@ export function doClone(k: Kernel, parent: Task, flags: number, childEntry: Nati
     mm = copy;
   }
   const fds = flags & CLONE_FILES ? parent.fds : parent.fds.fork();
+  if (flags & CLONE_FILES) fds.users++;
   const child = createTask(k, pid, mm, fds);
   inheritFromParent(child, parent, flags);
   if (parent.cpu) {
@@ -88,6 +91,7 @@ export function doClone(k: Kernel, parent: Task, flags: number, childEntry: Nati
     child.argv = parent.argv;
     child.envp = parent.envp;
   } else startNative(child, childEntry!, parent.argv, parent.envp);
+  applyCloneTids(child, parent, flags, tids);
   k.makeRunnable(child);
   if (flags & CLONE_VFORK) {
     parent.restart['vforkChild'] = pid;
@@ -134,12 +138,15 @@ export function vforkRelease(t: Task): void {
 }
 
 /** exit: the task becomes a zombie holding `status` (a wait status word) for its parent. */
-export function doExit(k: Kernel, t: Task, status: number): void {
+export function doExit(k: Kernel, task: Task, status: number): void {
+  if (task.state === 'zombie') return;
+  // The process ends as a whole: other threads go first, the leader holds the status.
+  const t = zapOtherThreads(k, task);
   if (t.state === 'zombie') return;
   k.cancelSleep(t);
   if (t.realTimer) k.machine.scheduler.cancel(t.realTimer.handle);
   t.realTimer = undefined;
-  t.fds.closeAll();
+  if (--t.fds.users <= 0) t.fds.closeAll();
   if (--t.mm.users === 0) t.mm.release();
   t.program = undefined;
   t.pendingTrap = undefined;
@@ -200,8 +207,8 @@ export function reap(k: Kernel, t: Task): void {
 export function signalGroup(k: Kernel, pgrp: number, sig: number): number {
   let n = 0;
   for (const t of [...k.tasks.values()]) {
-    if (t.pgid === pgrp && t.state !== 'zombie') {
-      sendSignal(k, t, sig);
+    if (t.pgid === pgrp && t.state !== 'zombie' && t.tgid === t.pid) {
+      sendSignal(k, signalTarget(t, sig), sig);
       n++;
     }
   }

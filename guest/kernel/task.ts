@@ -13,6 +13,15 @@ import type { Tty } from '../tty/tty';
 import type { SignalFrame } from './signal';
 import type { A64Cpu } from '../../emulator/cpu/aarch64/cpu';
 
+/** A process with several threads: the leader (whose pid is the tgid) and the others. */
+export interface ThreadGroup {
+  leader: Task;
+  /** Live threads, leader included while it has not exited, in creation order. */
+  readonly members: Task[];
+  /** The leader called exit() while other threads ran: its wait status once the last one leaves. */
+  leaderExitStatus: number | undefined;
+}
+
 export type TaskState = 'runnable' | 'sleeping' | 'stopped' | 'zombie';
 
 export interface Credentials {
@@ -81,7 +90,8 @@ export class Task implements Waiter {
   realTimer: { handle: EventHandle; expiresNs: number; intervalNs: number } | undefined;
   /** The mask rt_sigsuspend replaced, restored when its handler returns. */
   suspendSavedMask: bigint | undefined;
-  readonly sigActions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, mask: 0n, restorer: 0 }));
+  /** Shared by the threads of a group (CLONE_SIGHAND), so not readonly. */
+  sigActions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, mask: 0n, restorer: 0 }));
   exitSignal = 17;
   /** Native signal handlers by the handler "address" given to rt_sigaction. */
   nativeHandlers = new Map<number, (sig: number) => NativeProgram>();
@@ -123,9 +133,20 @@ export class Task implements Waiter {
     this.childWait = childWait;
   }
 
+  /** The thread group (process) id: the pid of the group's first thread. */
   get tgid(): number {
-    return this.pid;
+    return this.group?.leader.pid ?? this.pid;
   }
+
+  /** The threads sharing this task's process (undefined: a single-threaded process). */
+  group: ThreadGroup | undefined;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken when the thread exits. */
+  clearChildTidAddr = 0;
+  /** set_robust_list: the head address and length the thread registered. */
+  robustListHead = 0;
+  /** What a CPU fault reports in its siginfo (si_code, si_addr), until the signal's frame is built. */
+  faultInfo: { sig: number; code: number; addr: number } | undefined;
+  robustListLen = 0;
 
   wake(): void {
     this.onWake(this);

@@ -42,6 +42,18 @@ interface Pte {
 
 const ACCESS_BIT: Record<Access, number> = { r: PROT_READ, w: PROT_WRITE, x: PROT_EXEC };
 
+/** Frames mapped by more than one address space (shared mappings after fork): how many map each. */
+const sharedFrameRefs = new WeakMap<FrameAllocator, Map<number, number>>();
+
+function sharedRefs(frames: FrameAllocator): Map<number, number> {
+  let m = sharedFrameRefs.get(frames);
+  if (!m) {
+    m = new Map();
+    sharedFrameRefs.set(frames, m);
+  }
+  return m;
+}
+
 export function pageAlignUp(n: number): number {
   return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 }
@@ -91,6 +103,13 @@ export class AddressSpace implements UserMemory, CpuMemory {
       this.pages.set(vpn, pte);
     }
     return pte.bytes;
+  }
+
+  /** The guest-physical address behind a mapped `vaddr` (touching the page in), for shared futex keys. */
+  physAddr(vaddr: number): number | undefined {
+    const vpn = Math.floor(vaddr / PAGE_SIZE);
+    if (!this.findVma(vaddr) || !this.ensurePage(vpn)) return undefined;
+    return this.pages.get(vpn)!.paddr + (vaddr % PAGE_SIZE);
   }
 
   /** CpuMemory: the page `vpn` for `access`, or why it faults. */
@@ -216,8 +235,22 @@ export class AddressSpace implements UserMemory, CpuMemory {
     this.split(addr);
     this.split(end);
     for (const v of this.vmas) if (v.start >= addr && v.end <= end) v.prot = prot;
+    this.mergeAdjacent();
     this.onInvalidate?.(addr / PAGE_SIZE, end / PAGE_SIZE);
     return 0;
+  }
+
+  /** Joins neighbouring areas that only a split separates (vma_merge), so mremap sees one mapping again. */
+  private mergeAdjacent(): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const prev = out[out.length - 1];
+      const fileContiguous = !prev || v.name === '' || v.name.startsWith('[') || v.offset === prev.offset + (prev.end - prev.start);
+      if (prev && prev.end === v.start && prev.prot === v.prot && prev.flags === v.flags && prev.name === v.name && fileContiguous) {
+        prev.end = v.end;
+      } else out.push(v);
+    }
+    this.vmas = out;
   }
 
   /** mremap(2) without MREMAP_FIXED: shrink, grow in place, or move (MREMAP_MAYMOVE) keeping the pages. */
@@ -276,7 +309,18 @@ export class AddressSpace implements UserMemory, CpuMemory {
     copy.vmas = this.vmas.map((v) => ({ ...v }));
     copy.brkStart = this.brkStart;
     copy.brkEnd = this.brkEnd;
+    // MAP_SHARED areas keep one set of frames for both processes: touch every page first.
+    for (const v of this.vmas) {
+      if (!(v.flags & MAP_SHARED)) continue;
+      for (let a = v.start; a < v.end; a += PAGE_SIZE) if (!this.ensurePage(a / PAGE_SIZE)) return undefined;
+    }
+    const refs = sharedRefs(this.frames);
     for (const [vpn, pte] of this.pages) {
+      if (this.findVma(vpn * PAGE_SIZE)!.flags & MAP_SHARED) {
+        refs.set(pte.paddr, (refs.get(pte.paddr) ?? 1) + 1);
+        copy.pages.set(vpn, pte);
+        continue;
+      }
       const paddr = this.frames.alloc();
       if (paddr === undefined) {
         copy.release();
@@ -289,9 +333,26 @@ export class AddressSpace implements UserMemory, CpuMemory {
     return copy;
   }
 
+  private ensurePage(vpn: number): boolean {
+    if (this.pages.has(vpn)) return true;
+    const paddr = this.frames.alloc();
+    if (paddr === undefined) return false;
+    this.pages.set(vpn, { paddr, bytes: this.frames.page(paddr) });
+    return true;
+  }
+
+  /** Gives a frame back, unless another process still maps it (MAP_SHARED across fork). */
+  private releaseFrame(paddr: number): void {
+    const refs = sharedRefs(this.frames);
+    const n = refs.get(paddr);
+    if (n === undefined) this.frames.release(paddr);
+    else if (n <= 2) refs.delete(paddr);
+    else refs.set(paddr, n - 1);
+  }
+
   /** Frees every frame (exit, or execve replacing the image). */
   release(): void {
-    for (const pte of this.pages.values()) this.frames.release(pte.paddr);
+    for (const pte of this.pages.values()) this.releaseFrame(pte.paddr);
     this.pages.clear();
     this.vmas = [];
   }
@@ -336,7 +397,7 @@ export class AddressSpace implements UserMemory, CpuMemory {
     for (const vpn of vpns) {
       const pte = this.pages.get(vpn);
       if (pte) {
-        this.frames.release(pte.paddr);
+        this.releaseFrame(pte.paddr);
         this.pages.delete(vpn);
       }
     }

@@ -44,7 +44,7 @@ export function openNode(k: Kernel, t: Task, ref: PathRef, flags: number): OpenF
   let f: OpenFile | number | Block;
   if (node.ops) f = new OpenFile(node.ops, flags, ref.path, node);
   else if (node.kind === 'dir') f = new OpenFile(directoryOps, flags, ref.path, node);
-  else if (node.kind === 'chr') f = openDevice(k, t, node.rdev, flags, ref.path);
+  else if (node.kind === 'chr' || node.kind === 'blk') f = openDevice(k, t, node.rdev, flags, ref.path);
   else if (node.kind === 'fifo') f = openFifo(k, t, node, flags, ref.path);
   else if (node.kind === 'file' && node.generate) {
     f = new OpenFile(generatedFileOps, flags, ref.path, node);

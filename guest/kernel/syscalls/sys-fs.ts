@@ -17,6 +17,7 @@ import type { SyscallHandler } from './types';
 import type { SysResult } from '../wait';
 import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, lookup, mayModifyDir, openNode, startDir, statOf, statOfFile } from './fs-common';
 import { mountHandlers } from './sys-mount';
+import { syncAll } from '../storage';
 import { namespaceHandlers } from './sys-namespace';
 
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
@@ -277,10 +278,13 @@ export const fsHandlers: Record<string, SyscallHandler> = {
   chdir: (k, t, a) => changeDir(t, lookup(k, t, AT_FDCWD_ARG, a[0], true), (r) => (t.cwd = r)),
   fchdir: (_k, t, a) => changeDir(t, fdRef(t, a[0]), (r) => (t.cwd = r)),
   chroot: (k, t, a) => (t.cred.euid !== 0 ? -EPERM : changeDir(t, lookup(k, t, AT_FDCWD_ARG, a[0], true), (r) => (t.root = r))),
-  sync: () => 0,
-  syncfs: (_k, t, a) => (t.fds.get(asInt(a[0])) ? 0 : -EBADF),
-  fsync: (_k, t, a) => (t.fds.get(asInt(a[0])) ? 0 : -EBADF),
-  fdatasync: (_k, t, a) => (t.fds.get(asInt(a[0])) ? 0 : -EBADF),
+  sync: (k) => {
+    syncAll(k);
+    return 0;
+  },
+  syncfs: (k, t, a) => (t.fds.get(asInt(a[0])) ? syncAll(k) : -EBADF),
+  fsync: (k, t, a) => (t.fds.get(asInt(a[0])) ? syncAll(k) : -EBADF),
+  fdatasync: (k, t, a) => (t.fds.get(asInt(a[0])) ? syncAll(k) : -EBADF),
   ...mountHandlers,
   ...namespaceHandlers,
 };

@@ -173,5 +173,4 @@ export const infoHandlers: Record<string, SyscallHandler> = {
   getpriority: () => 20,
   setpriority: () => 0,
   personality: (_k, _t, a) => (a[0] >>> 0 === 0xffffffff ? 0 : 0),
-  set_robust_list: () => 0,
 };

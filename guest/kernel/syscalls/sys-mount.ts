@@ -7,6 +7,7 @@ import { createFilesystem } from '../filesystems';
 import { asInt, copyOut, readPath } from '../uaccess';
 import type { SyscallHandler } from './types';
 import { lookup } from './fs-common';
+import { ext2Statfs, mountExt2, umountExt2 } from '../storage';
 
 const MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192;
 const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
@@ -29,7 +30,13 @@ function sysMount(k: Kernel, t: import('../task').Task, a: readonly number[]): n
   if (typeof fstype === 'number') return fstype;
   const source = a[0] === 0 ? 'none' : readPath(t, a[0]);
   if (typeof source === 'number') return source;
-  const root = createFilesystem(k, fstype);
+  let root: FsNode | undefined;
+  if (fstype === 'ext2') {
+    const dev = a[0] === 0 ? undefined : lookup(k, t, AT_FDCWD, a[0], true);
+    const made = mountExt2(k, dev === undefined || typeof dev === 'number' ? undefined : dev.node, (flags & MS_RDONLY) !== 0);
+    if (typeof made === 'number') return made;
+    root = made;
+  } else root = createFilesystem(k, fstype);
   if (!root) return -ENODEV;
   if (root.coveredBy) return -EBUSY;
   k.vfs.mount(target, root, { source, fstype, options: flags & MS_RDONLY ? 'ro' : 'rw', flags });
@@ -46,6 +53,7 @@ function sysUmount(k: Kernel, t: import('../task').Task, a: readonly number[]): 
   if (!root.coveredBy) return -EINVAL;
   if (root.mounted) return -EBUSY;
   if (!(flags & MNT_DETACH) && [...k.tasks.values()].some((x) => x.state !== 'zombie' && within(x.cwd.node, root))) return -EBUSY;
+  umountExt2(k, root);
   k.vfs.umount(root);
   return 0;
 }
@@ -73,6 +81,17 @@ function encodeStatfs(k: Kernel, node: FsNode): Uint8Array {
   d.setBigInt64(64, 255n, true);
   d.setBigInt64(72, 4096n, true);
   d.setBigInt64(80, BigInt(m?.options.startsWith('ro') ? 1 : 0) | 0x20n, true);
+  const e = ext2Statfs(k, node);
+  if (e) {
+    d.setBigInt64(8, BigInt(e.blockSizeBytes), true);
+    d.setBigUint64(16, BigInt(e.blocks), true);
+    d.setBigUint64(24, BigInt(e.freeBlocks), true);
+    d.setBigUint64(32, BigInt(e.availBlocks), true);
+    d.setBigUint64(40, BigInt(e.files), true);
+    d.setBigUint64(48, BigInt(e.freeFiles), true);
+    d.setBigInt64(64, BigInt(e.nameMax), true);
+    d.setBigInt64(72, BigInt(e.blockSizeBytes), true);
+  }
   return b;
 }
 

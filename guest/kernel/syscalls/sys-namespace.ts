@@ -62,7 +62,7 @@ function sysUnlinkat(k: Kernel, t: Task, a: readonly number[]): number {
   if (rmdir) {
     if (node.kind !== 'dir') return -ENOTDIR;
     if (isMountRoot(child.node) || node.mounted) return -EBUSY;
-    if (node.children!.size > 0) return -ENOTEMPTY;
+    if (node.children!.size > 0 || (node.dynamic?.list().length ?? 0) > 0) return -ENOTEMPTY;
   } else {
     if (node.kind === 'dir') return -EISDIR;
     if (p.trailingSlash) return -ENOTDIR;
@@ -142,7 +142,7 @@ function sysRenameat2(k: Kernel, t: Task, a: readonly number[]): number {
     if (flags & RENAME_NOREPLACE) return -EEXIST;
     if (dst.kind === 'dir' && src.kind !== 'dir') return -EISDIR;
     if (dst.kind !== 'dir' && src.kind === 'dir') return -ENOTDIR;
-    if (dst.kind === 'dir' && dst.children!.size > 0) return -ENOTEMPTY;
+    if (dst.kind === 'dir' && (dst.children!.size > 0 || (dst.dynamic?.list().length ?? 0) > 0)) return -ENOTEMPTY;
     if (dst.mounted) return -EBUSY;
     removeEntry(k, np.dir.node, np.name, dst);
   } else if ((op.trailingSlash || np.trailingSlash) && src.kind !== 'dir') return -ENOTDIR;

@@ -4,7 +4,7 @@
 import { ECHILD, EFAULT, EINVAL, EPERM, ESRCH } from '../errno';
 import { execve } from '../exec';
 import type { Kernel } from '../kernel';
-import { CLONE_VFORK, CLONE_VM, doClone, doExit, reap } from '../process';
+import { CLONE_VFORK, CLONE_VM, doClone, reap } from '../process';
 import { SIGCHLD } from '../signal-defs';
 import { encodeChildSiginfo, encodeRusage } from '../structs';
 import type { Task } from '../task';
@@ -18,8 +18,9 @@ const P_ALL = 0, P_PID = 1, P_PGID = 2;
 const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_NAME = 15, PR_GET_NAME = 16;
 
+/** clone(flags, newsp, parent_tid, tls, child_tid): the asm-generic (and aarch64) order. */
 function sysClone(k: Kernel, t: Task, a: readonly number[]): SysResult {
-  return doClone(k, t, a[0] >>> 0, t.pendingTrap?.childEntry, a[1]);
+  return doClone(k, t, a[0] >>> 0, t.pendingTrap?.childEntry, a[1], { parentTidAddr: a[2], tls: a[3], childTidAddr: a[4] });
 }
 
 function sysExecve(k: Kernel, t: Task, a: readonly number[]): number {
@@ -199,14 +200,6 @@ export const processHandlers: Record<string, SyscallHandler> = {
   fork: (k, t) => doClone(k, t, SIGCHLD, t.pendingTrap?.childEntry),
   vfork: (k, t) => doClone(k, t, CLONE_VM | CLONE_VFORK | SIGCHLD, t.pendingTrap?.childEntry),
   execve: sysExecve,
-  exit: (k, t, a) => {
-    doExit(k, t, (asInt(a[0]) & 0xff) << 8);
-    return 0;
-  },
-  exit_group: (k, t, a) => {
-    doExit(k, t, (asInt(a[0]) & 0xff) << 8);
-    return 0;
-  },
   wait4: sysWait4,
   waitid: sysWaitid,
   setpgid: sysSetpgid,
@@ -214,7 +207,6 @@ export const processHandlers: Record<string, SyscallHandler> = {
   getpgrp: (_k, t) => t.pgid,
   getsid: (k, t, a) => lookupPid(k, t, asInt(a[0]))?.sid ?? -ESRCH,
   setsid: (k, t) => sysSetsid(k, t),
-  set_tid_address: (_k, t) => t.pid,
   getuid: (_k, t) => t.cred.uid,
   geteuid: (_k, t) => t.cred.euid,
   getgid: (_k, t) => t.cred.gid,

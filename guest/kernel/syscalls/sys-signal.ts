@@ -3,6 +3,7 @@
 
 import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ESRCH } from '../errno';
 import type { Kernel } from '../kernel';
+import { signalTarget } from '../thread';
 import { forceSignal, sendSignal } from '../signal';
 import { elfSigreturn } from '../elf-signal';
 import { NSIG, SIGKILL, SIGSTOP, UNBLOCKABLE } from '../signal-defs';
@@ -81,17 +82,19 @@ function sysKill(k: Kernel, t: Task, a: readonly number[]): number {
   const pid = asInt(a[0]), sig = asInt(a[1]);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   let targets: Task[];
+  // Process-directed: one thread per process receives it (thread.ts signalTarget).
+  const leaders = () => [...k.tasks.values()].filter((x) => x.tgid === x.pid);
   if (pid > 0) {
     const x = k.tasks.get(pid);
-    targets = x ? [x] : [];
+    targets = x ? [x.group?.leader ?? x] : [];
   }
-  else if (pid === 0) targets = [...k.tasks.values()].filter((x) => x.pgid === t.pgid);
-  else if (pid === -1) targets = [...k.tasks.values()].filter((x) => x.pid !== 1 && x !== t);
-  else targets = [...k.tasks.values()].filter((x) => x.pgid === -pid);
+  else if (pid === 0) targets = leaders().filter((x) => x.pgid === t.pgid);
+  else if (pid === -1) targets = leaders().filter((x) => x.pid !== 1 && x.tgid !== t.tgid);
+  else targets = leaders().filter((x) => x.pgid === -pid);
   if (targets.length === 0) return -ESRCH;
   const allowed = targets.filter((x) => mayKill(t, x));
   if (allowed.length === 0) return -EPERM;
-  for (const x of allowed) if (sig !== 0) sendSignal(k, x, sig);
+  for (const x of allowed) if (sig !== 0) sendSignal(k, signalTarget(x, sig), sig);
   return 0;
 }
 

@@ -12,17 +12,25 @@ import { timeHandlers } from './sys-time';
 import { signalHandlers } from './sys-signal';
 import { fsHandlers } from './sys-fs';
 import { pollHandlers } from './sys-poll';
+import { futexHandlers } from './sys-futex';
+import { moduleHandlers } from './sys-module';
 
 export type { SyscallAbi, SyscallEntry, SyscallHandler } from './types';
 
 const HANDLERS: Record<string, SyscallHandler> = {
   ...ioHandlers, ...processHandlers, ...mmHandlers, ...infoHandlers, ...timeHandlers, ...signalHandlers,
-  ...fsHandlers, ...pollHandlers,
+  ...fsHandlers, ...pollHandlers, ...futexHandlers, ...moduleHandlers,
 };
 
 /** Partial support and why; calls not listed with a handler are fully supported. */
 const NOTES: Record<string, [SupportLevel, string]> = {
-  clone: ['partial', 'Process-level only (fork/vfork semantics, CLONE_VM/FILES/VFORK/PARENT); CLONE_THREAD gives EINVAL. Native programs must pass childEntry.'],
+  clone: ['partial', 'fork/vfork and threads (CLONE_VM/FILES/SIGHAND/THREAD/VFORK/PARENT, SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID); namespaces and pidfds are not supported. Native programs must pass childEntry.'],
+  clone3: ['partial', 'As clone, from struct clone_args (up to tls); set_tid and cgroup are ignored.'],
+  futex: ['partial', 'WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET; PRIVATE and CLOCK_REALTIME; timeouts on virtual time. Shared futexes in MAP_SHARED memory are keyed by the frame (they link processes), others by (address space, address). PI futexes give ENOSYS.'],
+  init_module: ['partial', 'Accepts the .ko files of modules twinbox models (by the name in .modinfo; their drivers are built in, a hook may act on the parameters); others give ENOEXEC with a log line.'],
+  finit_module: ['partial', 'As init_module; MODULE_INIT_COMPRESSED_FILE gives ENOEXEC.'],
+  delete_module: ['partial', 'Unloads a module nothing depends on (else EAGAIN); O_NONBLOCK/O_TRUNC flags are not distinguished.'],
+  exit: ['full', 'Ends the calling thread; the last thread out ends the process.'],
   fork: ['partial', 'As clone(SIGCHLD).'],
   vfork: ['partial', 'As clone(CLONE_VM|CLONE_VFORK|SIGCHLD).'],
   execve: ['partial', 'Native (#!native) images and #! scripts; ELF images need the CPU (ENOEXEC until then).'],
@@ -37,19 +45,18 @@ const NOTES: Record<string, [SupportLevel, string]> = {
   sigaltstack: ['partial', 'Recorded; native handlers do not run on a separate stack.'],
   getrusage: ['partial', 'Times are virtual; fault and context-switch counters partly filled.'],
   syslog: ['partial', 'READ_ALL, READ_CLEAR, CLEAR, SIZE_BUFFER, SIZE_UNREAD, CONSOLE_LEVEL/ON/OFF.'],
-  mount: ['partial', 'proc, sysfs, devtmpfs, tmpfs, devpts; remount flags recorded; no block-device filesystems yet.'],
+  mount: ['partial', 'proc, sysfs, devtmpfs, tmpfs, devpts, ext2 on a virtio-blk disk or partition; remount flags recorded.'],
   statfs: ['partial', 'Numbers describe the in-memory filesystem.'],
-  set_tid_address: ['partial', 'Returns the tid; clear_child_tid is recorded and cleared on exit.'],
+  set_tid_address: ['full', 'clear_child_tid is zeroed and futex-woken when the thread exits.'],
   setpriority: ['partial', 'Accepted; the scheduler has no priorities yet (getpriority reports nice 0).'],
   sched_setaffinity: ['partial', 'Accepted; one run queue.'],
-  set_robust_list: ['partial', 'Accepted; no threads to clean up after.'],
+  set_robust_list: ['partial', 'Recorded (get_robust_list reports it); robust mutexes are not released when their owner dies.'],
   mlock: ['partial', 'Accepted: memory is never swapped.'],
   mlockall: ['partial', 'Accepted: memory is never swapped.'],
   pselect6: ['partial', 'The timeout is not updated with the time left.'],
   fchownat: ['partial', 'Ownership is recorded; permission checks use it.'],
   setitimer: ['partial', 'ITIMER_REAL (SIGALRM on virtual time); ITIMER_VIRTUAL/PROF are accepted and never fire.'],
   rt_sigtimedwait: ['partial', 'siginfo carries si_signo only.'],
-  futex: ['unsupported', 'Threads are not supported yet.'],
   socket: ['unsupported', 'Networking is a later issue.'],
 };
 

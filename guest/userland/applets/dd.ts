@@ -4,7 +4,7 @@
 import { strerror } from '../libc/errno';
 import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_CUR } from '../libc/numbers';
 import type { Runtime } from '../libc/runtime';
-import type { Sc } from '../libc/sys';
+import { IO_CHUNK_BYTES, type Sc, type Sys } from '../libc/sys';
 
 const SUFFIX: Readonly<Record<string, number>> = { '': 1, c: 1, w: 2, b: 512, k: 1024, K: 1024, M: 1 << 20, G: 1 << 30 };
 
@@ -52,7 +52,7 @@ export function* dd(rt: Runtime): Sc<number> {
   let outFull = 0;
   let outPartial = 0;
   for (let n = 0; n < count; n++) {
-    const r: Uint8Array | number = yield* rt.sys.read(inFd, bs);
+    const r: Uint8Array | number = yield* readBlock(rt.sys, inFd, bs);
     if (typeof r === 'number' || r.length === 0) break;
     if (r.length === bs) full++;
     else partial++;
@@ -67,4 +67,30 @@ export function* dd(rt: Runtime): Sc<number> {
   yield* rt.flush();
   rt.err.put(`${full}+${partial} records in\n${outFull}+${outPartial} records out\n`);
   return 0;
+}
+
+/**
+ * One read(2) of up to `bs` bytes. The native libc moves at most IO_CHUNK_BYTES per call, so a
+ * block larger than that is gathered while each piece comes back whole — what the single
+ * syscall would return from a file or /dev/zero — and ends at the first short piece.
+ */
+function* readBlock(sys: Sys, fd: number, bs: number): Sc<Uint8Array | number> {
+  const first: Uint8Array | number = yield* sys.read(fd, bs);
+  if (typeof first === 'number' || first.length < IO_CHUNK_BYTES || first.length >= bs) return first;
+  const parts = [first];
+  let total = first.length;
+  while (total < bs) {
+    const r: Uint8Array | number = yield* sys.read(fd, bs - total);
+    if (typeof r === 'number' || r.length === 0) break;
+    parts.push(r);
+    total += r.length;
+    if (r.length < Math.min(IO_CHUNK_BYTES, bs - total + r.length)) break;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -41,12 +41,24 @@ export function* mount(rt: Runtime): Sc<number> {
   }
   const [source, target] = o.operands.length === 1 ? ['none', o.operands[0]!] : [o.operands[0]!, o.operands[1]!];
   const type = o.values.get('t') ?? (source === 'proc' ? 'proc' : 'auto');
-  const r = yield* rt.sys.mount(source, target, type, flags, data.join(','));
+  const r = type === 'auto' ? yield* mountAuto(rt, source, target, flags, data.join(',')) : yield* rt.sys.mount(source, target, type, flags, data.join(','));
   if (r < 0) {
     yield* rt.error(`mounting ${source} on ${target} failed: ${strerror(r)}`);
     return 255;
   }
   return 0;
+}
+
+/** No -t: BusyBox tries each block filesystem /proc/filesystems lists (the lines without `nodev`). */
+function* mountAuto(rt: Runtime, source: string, target: string, flags: number, data: string): Sc<number> {
+  const text = (yield* readInputText(rt, '/proc/filesystems')) ?? '';
+  let r = -19;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('nodev') || line.trim() === '') continue;
+    r = yield* rt.sys.mount(source, target, line.trim(), flags, data);
+    if (r === 0) return 0;
+  }
+  return r;
 }
 
 export function* umount(rt: Runtime): Sc<number> {

@@ -14,6 +14,7 @@ import { ls } from './ls';
 import * as power from './power';
 import * as procps from './procps';
 import * as sysinfo from './sysinfo';
+import * as lspci from './lspci';
 import * as view from './view';
 
 const MAINS: ReadonlyArray<readonly [string, Main]> = [
@@ -73,7 +74,7 @@ const MAINS: ReadonlyArray<readonly [string, Main]> = [
   ['free', sysinfo.free],
   ['dmesg', sysinfo.dmesg],
   ['uptime', sysinfo.uptime],
-  ['lspci', sysinfo.lspci],
+  ['lspci', lspci.lspci],
 ];
 
 export const APPLETS: ReadonlyArray<readonly [string, NativeEntry]> = MAINS.map(([name, main]) => [name, program(main)] as const);

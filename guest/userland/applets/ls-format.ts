@@ -33,6 +33,27 @@ export interface LongEntry {
   mtimeSec: number;
   name: string;
   linkTarget?: string;
+  /** -h: sizes as BusyBox's make_human_readable_str(size, 1, 0) in a 7-wide column. */
+  human?: boolean;
+}
+
+/** make_human_readable_str(size, 1, 0): bytes below 1 KiB as is, else one rounded decimal and K/M/G/T. */
+export function humanSize(sizeBytes: number): string {
+  if (sizeBytes < 1024) return String(sizeBytes);
+  const units = 'KMGTPE';
+  let val = sizeBytes;
+  let frac = 0;
+  let u = -1;
+  while (val >= 1024 && u < units.length - 1) {
+    frac = Math.floor((((val % 1024) * 10) + 512) / 1024);
+    val = Math.floor(val / 1024);
+    u++;
+  }
+  if (frac >= 10) {
+    val++;
+    frac = 0;
+  }
+  return `${val}.${frac}${units[u]}`;
 }
 
 /** One `ls -l` line as BusyBox prints it. */
@@ -41,7 +62,7 @@ export function longLine(e: LongEntry, nowSec: number): string {
   const size =
     t === S_IFCHR || t === S_IFBLK
       ? `${String(Math.floor(e.rdev / 256) & 0xfff).padStart(4)},${String((e.rdev & 0xff) | (Math.floor(e.rdev / 4096) & 0xfff00)).padStart(4)}`
-      : String(e.sizeBytes).padStart(9);
+      : e.human ? humanSize(e.sizeBytes).padStart(7) : String(e.sizeBytes).padStart(9);
   const link = e.linkTarget !== undefined ? ` -> ${e.linkTarget}` : '';
   return `${modeString(e.mode)} ${String(e.nlink).padStart(4)} ${e.owner.slice(0, 8).padEnd(8)} ${e.group.slice(0, 8).padEnd(8)} ${size} ${lsDate(e.mtimeSec, nowSec)} ${e.name}${link}`;
 }

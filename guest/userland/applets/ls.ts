@@ -71,6 +71,7 @@ function* printEntries(c: LsContext, ents: Entry[]): Sc<void> {
         owner: numeric ? String(e.st.uid) : nameOf(c.passwd, e.st.uid),
         group: numeric ? String(e.st.gid) : nameOf(c.group, e.st.gid),
         name: e.name + suffix(e, c.flags),
+        human: c.flags.has('h'),
         ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
       }, c.nowSec);
       c.rt.out.put(`${prefix}${line}\n`);

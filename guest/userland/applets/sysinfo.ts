@@ -1,8 +1,7 @@
-// System information applets: uname, hostname, id, env, free, dmesg, uptime, lspci.
+// System information applets: uname, hostname, id, env, free, dmesg, uptime (lspci is in lspci.ts).
 
 import { strftime } from '../libc/calendar';
 import { strerror } from '../libc/errno';
-import { O_DIRECTORY, O_RDONLY } from '../libc/numbers';
 import type { Runtime } from '../libc/runtime';
 import type { Sc } from '../libc/sys';
 import { options, readInputText } from './common';
@@ -139,31 +138,5 @@ export function* uptime(rt: Runtime): Sc<number> {
   const upText = h > 0 ? `${dayText}${String(h).padStart(2)}:${String(m).padStart(2, '0')}` : `${dayText}${m} min`;
   const load = si.loads.map((l) => (l / 65536).toFixed(2)).join(', ');
   rt.out.put(` ${hms} up ${upText},  0 users,  load average: ${load}\n`);
-  return 0;
-}
-
-/** lspci in BusyBox's format ("00:01.0 Class 0300: 1234:1111"), from sysfs. */
-export function* lspci(rt: Runtime): Sc<number> {
-  const base = '/sys/bus/pci/devices';
-  const fd = yield* rt.sys.open(base, O_RDONLY | O_DIRECTORY);
-  if (fd < 0) {
-    yield* rt.error(`${base}: ${strerror(fd)}`);
-    return 1;
-  }
-  const ents = yield* rt.sys.getdents(fd);
-  yield* rt.sys.close(fd);
-  if (typeof ents === 'number') return 1;
-  const names = ents.map((e) => e.name).filter((n) => /^[0-9a-f]{4}:/.test(n)).sort();
-  for (const n of names) {
-    const read = function* (f: string): Sc<number> {
-      const t = yield* readInputText(rt, `${base}/${n}/${f}`);
-      return t === undefined ? 0 : parseInt(t.trim(), 16);
-    };
-    const cls = (yield* read('class')) >> 8;
-    const vendor = yield* read('vendor');
-    const device = yield* read('device');
-    const hex = (v: number): string => v.toString(16).padStart(4, '0');
-    rt.out.put(`${n.slice(5)} Class ${hex(cls)}: ${hex(vendor)}:${hex(device)}\n`);
-  }
   return 0;
 }

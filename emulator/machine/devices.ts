@@ -1,0 +1,111 @@
+// Device models built from the machine description, as QEMU builds them: `-drive` backends
+// bound to `-device virtio-blk-pci,drive=ID` (through the PCI host's function factory) or
+// `-device virtio-blk-device,drive=ID` (the next free virtio-mmio slot on virt). `-drive
+// if=virtio` arrives here already as an implicit virtio-blk-pci (description/defaults.ts).
+
+import type { Bus } from '../bus/bus';
+import type { IrqLine } from '../bus/irq';
+import type { GuestRam } from '../memory/guest-ram';
+import type { FunctionFactory } from '../pci/topology';
+import { attachVirtioMmio } from '../../devices/virtio/attach';
+import { FileBackend, type BlockBackend } from '../../devices/virtio/blk/backend';
+import { VirtioBlk } from '../../devices/virtio/blk/device';
+import { buildVirtioPciFunction } from '../../devices/virtio/pci-function';
+import type { DeviceSpec, DriveSpec, MachineDescription } from './description/types';
+import type { MemoryLayout } from './layout';
+
+export interface BuiltBlk {
+  /** The qdev id if given, else the drive id. */
+  name: string;
+  driver: 'virtio-blk-pci' | 'virtio-blk-device';
+  device: VirtioBlk;
+  backend: BlockBackend;
+}
+
+/** Opens a drive's image; tests may swap this for an in-memory backend. */
+export type BackendOpener = (drive: DriveSpec) => BlockBackend;
+
+const openFile: BackendOpener = (drive) => new FileBackend(drive.file, drive.readonly);
+
+/** The drive a `drive=` property names: by id, or QEMU's `virtio<N>` for an id-less if=virtio drive. */
+export function findDrive(desc: MachineDescription, name: string | undefined): DriveSpec | string {
+  if (name === undefined) return `drive property not set`;
+  let unit = 0;
+  for (const d of desc.drives) {
+    const auto = d.if === 'virtio' && d.id === undefined ? `virtio${unit}` : undefined;
+    if (d.if === 'virtio') unit++;
+    if (d.id === name || auto === name) return d;
+  }
+  return `Property 'drive' can't find value '${name}'`;
+}
+
+export class MachineDevices {
+  readonly blks: BuiltBlk[] = [];
+  /** First error met while building (the machine reports it). */
+  error: string | undefined;
+
+  constructor(
+    private readonly desc: MachineDescription,
+    private readonly ram: GuestRam,
+    private readonly open: BackendOpener = openFile,
+  ) {}
+
+  /** The PCI host's factory hook: builds virtio-blk-pci, leaves every other driver to the catalogue. */
+  readonly pciFactory: FunctionFactory = ({ driver, spec }) => {
+    if (driver !== 'virtio-blk-pci' || !spec) return undefined;
+    const blk = this.buildBlk(spec, driver);
+    return blk ? buildVirtioPciFunction(blk, this.ram).fn : undefined;
+  };
+
+  /** `-device virtio-blk-device` in command-line order onto virt's virtio-mmio slots. */
+  attachMmio(bus: Bus, layout: MemoryLayout, irqLine: (intid: number) => IrqLine): void {
+    const specs = this.desc.devices.filter((d) => d.driver === 'virtio-blk-device');
+    if (specs.length === 0) return;
+    const slots = layout.virtioMmio;
+    if (!slots) {
+      this.error ??= `-device virtio-blk-device: no virtio-mmio bus on ${this.desc.machine}`;
+      return;
+    }
+    // QEMU's virt creates the transports from the top slot down, so the first device lands in the last slot.
+    let slot = slots.count - 1;
+    for (const spec of specs) {
+      const blk = this.buildBlk(spec, 'virtio-blk-device');
+      if (!blk) continue;
+      if (slot < 0) {
+        this.error ??= `virtio-mmio: no free slot for ${spec.id ?? spec.driver}`;
+        return;
+      }
+      attachVirtioMmio(bus, slots, slot--, blk, irqLine);
+    }
+  }
+
+  /** Power-off: everything written reaches the image file, and the files are closed. */
+  flushAll(): void {
+    for (const b of this.blks) {
+      b.backend.flush();
+      b.backend.close();
+    }
+  }
+
+  save(): unknown {
+    return this.blks.map((b) => ({ name: b.name, driver: b.driver, state: b.device.save() }));
+  }
+
+  private buildBlk(spec: DeviceSpec, driver: BuiltBlk['driver']): VirtioBlk | undefined {
+    const drive = findDrive(this.desc, spec.props.drive);
+    if (typeof drive === 'string') {
+      this.error ??= `-device ${driver}: ${drive}`;
+      return undefined;
+    }
+    let backend: BlockBackend;
+    try {
+      backend = this.open(drive);
+    } catch (e) {
+      this.error ??= `-drive file=${drive.file}: Could not open '${drive.file}': ${(e as Error).message}`;
+      return undefined;
+    }
+    const device = new VirtioBlk(backend, { serial: spec.props.serial });
+    this.blks.push({ name: spec.id ?? drive.id ?? drive.file, driver, device, backend });
+    return device;
+  }
+}
