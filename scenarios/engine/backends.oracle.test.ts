@@ -13,10 +13,10 @@ import { formatFailure, runScenario } from './run-scenario';
 import { collectScenarioFiles } from './suite';
 
 const outDir = mkdtempSync(join(tmpdir(), 'twinbox-backends-'));
-const collected = collectScenarioFiles(['scenarios/default', 'scenarios/phase-a']);
+const collected = collectScenarioFiles(['scenarios/default', 'scenarios/phase-a', 'scenarios/phase-b']);
 const files = collected.ok ? collected.files : [];
 
-describe('scenarios/default and scenarios/phase-a on both backends', () => {
+describe('scenarios/default, phase-a and phase-b on both backends', () => {
   it('has assets for real QEMU', () => {
     expect(haveAssets('aarch64') && haveAssets('x86_64'), 'run `twinbox assets fetch` first').toBe(true);
   });
