@@ -5,6 +5,7 @@ import { registerAssets } from './commands/assets';
 import { registerBench } from './commands/bench';
 import { registerConsole } from './commands/console';
 import { registerDiff } from './commands/diff';
+import { registerExec } from './commands/exec';
 import { registerModel } from './commands/model';
 import { registerRun } from './commands/run';
 
@@ -18,6 +19,7 @@ program
 registerConsole(program);
 registerRun(program);
 registerDiff(program);
+registerExec(program);
 registerBench(program);
 registerModel(program);
 registerAssets(program);

@@ -150,8 +150,3 @@ export function futexRequeue(k: Kernel, from: FutexKey, to: FutexKey, wakeCount:
   }
   return woken + moved;
 }
-
-/** How many tasks wait on `addr` (for tests and /proc-style introspection). */
-export function futexWaiterCount(k: Kernel, key: FutexKey): number {
-  return (bucket(k, key.space, key.addr, false) ?? []).filter(live).length;
-}

@@ -12,7 +12,7 @@ import { SIGCHLD, SIGHUP, SIGCONT, SIGSEGV, SIG_IGN, SA_NOCLDWAIT } from './sign
 import { Task } from './task';
 import { cloneCpu } from './elf-exec';
 import { WaitQueue, block, type Block } from './wait';
-import { applyCloneTids, cloneThread, NO_TIDS, signalTarget, zapOtherThreads, type CloneTids } from './thread';
+import { applyCloneTids, cloneThread, exitRobustList, NO_TIDS, signalTarget, zapOtherThreads, type CloneTids } from './thread';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000;
 export const CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000;
@@ -144,6 +144,8 @@ export function doExit(k: Kernel, task: Task, status: number): void {
   const t = zapOtherThreads(k, task);
   if (t.state === 'zombie') return;
   k.cancelSleep(t);
+  // Robust mutexes in memory other processes share learn that their owner died.
+  exitRobustList(k, t);
   if (t.realTimer) k.machine.scheduler.cancel(t.realTimer.handle);
   t.realTimer = undefined;
   if (--t.fds.users <= 0) t.fds.closeAll();

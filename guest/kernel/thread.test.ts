@@ -173,4 +173,29 @@ describe('threads (CLONE_THREAD) and futexes', () => {
     });
     expect(got).toEqual([0, 1, 1]);
   });
+
+  it('a thread dying with a robust mutex held marks it OWNER_DIED and wakes a waiter (exit_robust_list)', () => {
+    const got: number[] = [];
+    runInit(function* (u) {
+      const head = u.alloc(24), entry = u.alloc(16), slot = u.alloc(8), ready = u.alloc(8);
+      const word = entry + 8;
+      const w64 = (addr: number, v: number) => u.ctx.mem.write(addr, new Uint8Array(new BigInt64Array([BigInt(v)]).buffer));
+      yield* spawnThread(u, slot, function* (t) {
+        w64(head, entry);
+        w64(head + 8, 8);
+        w64(head + 16, 0);
+        w64(entry, head);
+        got.push(yield* t.sys('set_robust_list', head, 24));
+        t.setI32(word, ((yield* t.sys('gettid')) | 0x8000_0000) | 0);
+        t.setI32(ready, 1);
+        yield* t.sys('futex', ready, WAKE, 1, 0, 0, 0);
+        yield* sleepMs(t, 1); // the main thread is waiting on the mutex word when this one dies
+      });
+      while (u.i32(ready) === 0) yield* u.sys('futex', ready, WAIT, 0, 0, 0, 0);
+      const held = u.i32(word);
+      got.push(yield* u.sys('futex', word, FUTEX_WAIT, held, 0, 0, 0));
+      got.push(u.i32(word) >>> 0);
+    });
+    expect(got).toEqual([0, 0, 0xc000_0000]);
+  });
 });

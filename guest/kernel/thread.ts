@@ -84,8 +84,48 @@ export function applyCloneTids(child: Task, parent: Task, flags: number, tids: C
   if (flags & CLONE_CHILD_CLEARTID) child.clearChildTidAddr = tids.childTidAddr;
 }
 
+const FUTEX_WAITERS = 0x8000_0000, FUTEX_OWNER_DIED = 0x4000_0000, FUTEX_TID_MASK = 0x3fff_ffff;
+/** Bound on robust-list entries walked (ROBUST_LIST_LIMIT), so a looped list cannot hang the kernel. */
+const ROBUST_LIST_LIMIT = 2048;
+
+/** Marks one robust futex of a dying owner: OWNER_DIED, and a waiter woken to take it over. */
+function handleFutexDeath(k: Kernel, t: Task, uaddr: number): void {
+  if (uaddr % 4 !== 0) return;
+  const b = t.mm.read(uaddr, 4);
+  if (!b) return;
+  const word = new DataView(b.buffer, b.byteOffset).getUint32(0, true);
+  if ((word & FUTEX_TID_MASK) !== t.pid) return;
+  const next = ((word & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0;
+  if (!writeI32(t, uaddr, next | 0)) return;
+  if (word & FUTEX_WAITERS) futexWake(k, futexKey(k, t.mm, uaddr, false), 1, 0xffff_ffff);
+}
+
+/** exit_robust_list: every robust mutex the thread still holds is released as "owner died". */
+export function exitRobustList(k: Kernel, t: Task): void {
+  const head = t.robustListHead;
+  t.robustListHead = 0;
+  if (head === 0 || head % 8 !== 0) return;
+  const hb = t.mm.read(head, 24);
+  if (!hb) return;
+  const hv = new DataView(hb.buffer, hb.byteOffset);
+  const offset = Number(hv.getBigInt64(8, true));
+  // Bit 0 of each pointer flags a PI futex; the address is the rest.
+  const ptr = (v: bigint) => Number(v & ~1n);
+  const pending = ptr(hv.getBigUint64(16, true));
+  let entry = ptr(hv.getBigUint64(0, true));
+  for (let n = 0; entry !== head && entry !== 0 && n < ROBUST_LIST_LIMIT; n++) {
+    const eb = t.mm.read(entry, 8);
+    if (!eb) break;
+    const next = ptr(new DataView(eb.buffer, eb.byteOffset).getBigUint64(0, true));
+    if (entry !== pending) handleFutexDeath(k, t, entry + offset);
+    entry = next;
+  }
+  if (pending !== 0) handleFutexDeath(k, t, pending + offset);
+}
+
 /** mm_release's part for threads: *clear_child_tid = 0 and wake one futex waiter there. */
 function clearChildTid(k: Kernel, t: Task): void {
+  exitRobustList(k, t);
   if (t.clearChildTidAddr === 0) return;
   // The kernel's wake here is a shared-futex wake (glibc waits with LLL_SHARED in pthread_join).
   if (t.mm.users > 1 && writeI32(t, t.clearChildTidAddr, 0)) futexWake(k, futexKey(k, t.mm, t.clearChildTidAddr, false), 1, 0xffff_ffff);

@@ -50,7 +50,7 @@ const NOTES: Record<string, [SupportLevel, string]> = {
   set_tid_address: ['full', 'clear_child_tid is zeroed and futex-woken when the thread exits.'],
   setpriority: ['partial', 'Accepted; the scheduler has no priorities yet (getpriority reports nice 0).'],
   sched_setaffinity: ['partial', 'Accepted; one run queue.'],
-  set_robust_list: ['partial', 'Recorded (get_robust_list reports it); robust mutexes are not released when their owner dies.'],
+  set_robust_list: ['full', 'Walked when the thread exits: held robust futexes get FUTEX_OWNER_DIED and a waiter is woken.'],
   mlock: ['partial', 'Accepted: memory is never swapped.'],
   mlockall: ['partial', 'Accepted: memory is never swapped.'],
   pselect6: ['partial', 'The timeout is not updated with the time left.'],
