@@ -3,7 +3,7 @@
 // committed), copied into a fresh directory, and run there by `qemu-aarch64` and by
 // `twinbox exec --root DIR`, with the same empty environment: same stdout, same exit status.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,3 +46,31 @@ describe('C suite prerequisites', () => {
     expect(PROGRAMS.length).toBeGreaterThanOrEqual(9);
   });
 });
+
+describe('dynamically linked programs (PT_INTERP)', () => {
+  it('run through the sysroot\'s ld.so and libc like qemu-aarch64 -L', () => {
+    expect(missing).toBeUndefined();
+    const sysroot = '/usr/aarch64-linux-gnu/lib';
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'twinbox-dyn-')));
+    try {
+      const src = join(dir, 'dyn.c');
+      writeFileSync(src, '#include <stdio.h>\n#include <string.h>\nint main(int c, char **v) { printf("dyn %s %zu\\n", c > 1 ? v[1] : "-", strlen(v[0])); return 7; }\n');
+      const cc = spawnSync('aarch64-linux-gnu-gcc', ['-O2', '-o', join(dir, 'dyn'), src]);
+      expect(cc.status, cc.stderr.toString()).toBe(0);
+      mkdirSync(join(dir, 'lib'));
+      for (const f of ['ld-linux-aarch64.so.1', 'libc.so.6']) copyFileSync(join(sysroot, f), join(dir, 'lib', f));
+      const q = spawnSync('qemu-aarch64', ['-L', dir, './dyn', 'world'], { cwd: dir, env: {} });
+      const out: Uint8Array[] = [];
+      const r = execCommand({
+        program: './dyn', args: ['world'], opts: { root: dir }, cwd: dir, env: [],
+        io: { stdin: () => new Uint8Array(0), stdout: (b) => out.push(b), stderr: () => {} },
+      });
+      expect(Buffer.concat(out).toString('utf8')).toBe(q.stdout.toString('utf8'));
+      expect(q.stdout.toString('utf8')).toBe('dyn world 5\n');
+      expect(r.exitCode).toBe(q.status);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -7,9 +7,10 @@ import { A64Cpu } from '../../emulator/cpu/aarch64/cpu';
 import type { CpuTimeSource } from '../../emulator/cpu/aarch64/memory';
 import { A64_HWCAP, A64_HWCAP2 } from '../elf/auxv';
 import { loadElf, type LoadTarget } from '../elf/load';
-import { EM_AARCH64, interpreterPath, parseElf64 } from '../elf/parse';
+import { EM_AARCH64, ET_DYN, interpreterPath, parseElf64, type Elf64 } from '../elf/parse';
 import { buildInitialStack } from '../elf/stack';
-import { E2BIG, ENOEXEC } from './errno';
+import { E2BIG, ELIBBAD, ENOEXEC } from './errno';
+import { fileRead } from '../fs/tmpfs';
 import { replaceImage } from './exec';
 import type { Kernel } from './kernel';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP } from './mm/address-space';
@@ -71,31 +72,57 @@ function loadTarget(mm: AddressSpace, path: string): LoadTarget {
   };
 }
 
+/** Where the dynamic loader (PT_INTERP) goes: below the stack, clear of PIE executables and mmap. */
+export const INTERP_BASE = 0xffff_b000_0000;
+
+/** The PT_INTERP program, looked up in the guest filesystem as Linux's binfmt_elf does. */
+function readInterpreter(k: Kernel, t: Task, path: string, interp: string): { elf: Elf64; bytes: Uint8Array } | number {
+  const r = k.vfs.resolve(t.cwd, interp, { followLast: true, cred: t.cred });
+  if (typeof r === 'number' || r.node.kind !== 'file') {
+    k.klog.printk(`${path}: dynamic loader ${interp} not found in the guest filesystem`, KERN_WARNING);
+    return typeof r === 'number' ? r : -ENOEXEC;
+  }
+  const bytes = fileRead(r.node, 0, r.node.size);
+  const parsed = parseElf64(bytes);
+  if (!parsed.ok || parsed.elf.machine !== EM_AARCH64 || parsed.elf.type !== ET_DYN || interpreterPath(parsed.elf, bytes) !== undefined) {
+    k.klog.printk(`${path}: ${interp} is not a usable aarch64 dynamic loader`, KERN_WARNING);
+    return -ELIBBAD;
+  }
+  return { elf: parsed.elf, bytes };
+}
+
 /** execve of an ELF image. Checks everything it can before the point of no return. */
 export function execElf(k: Kernel, t: Task, image: Uint8Array, path: string, argv: string[], envp: string[], commPath = path): number {
   const parsed = parseElf64(image);
   if (!parsed.ok) return -ENOEXEC;
   const elf = parsed.elf;
   if (k.arch !== 'aarch64' || elf.machine !== EM_AARCH64) return -ENOEXEC;
-  const interp = interpreterPath(elf, image);
-  if (interp !== undefined) {
-    k.klog.printk(`${path}: dynamically linked (${interp}); only static ELF images run yet`, KERN_WARNING);
-    return -ENOEXEC;
-  }
+  const interpPath = interpreterPath(elf, image);
+  const interp = interpPath === undefined ? undefined : readInterpreter(k, t, path, interpPath);
+  if (typeof interp === 'number') return interp;
   replaceImage(k, t, path, commPath);
   mapSigTrampoline(t.mm);
   const loaded = loadElf(elf, image, loadTarget(t.mm, path));
   if ('error' in loaded) return fatal(k, t, `${path}: ${loaded.error}`);
   t.mm.brkStart = t.mm.brkEnd = loaded.brkStart;
+  // A dynamic program starts in its loader, which finds the program through AT_PHDR/AT_ENTRY and AT_BASE.
+  let start = loaded.entry;
+  let interpBase = 0;
+  if (interp) {
+    const ld = loadElf(interp.elf, interp.bytes, loadTarget(t.mm, interpPath!), INTERP_BASE);
+    if ('error' in ld) return fatal(k, t, `${interpPath}: ${ld.error}`);
+    start = ld.entry;
+    interpBase = ld.loadBias;
+  }
   const stack = buildInitialStack({
     stackTop: STACK_TOP, argv, envp, execfn: path, phdrAddr: loaded.phdrAddr, phent: loaded.phent, phnum: loaded.phnum,
-    entry: loaded.entry, interpBase: 0, uid: t.cred.uid, euid: t.cred.euid, gid: t.cred.gid, egid: t.cred.egid,
+    entry: loaded.entry, interpBase, uid: t.cred.uid, euid: t.cred.euid, gid: t.cred.gid, egid: t.cred.egid,
     secure: false, hwcap: A64_HWCAP, hwcap2: A64_HWCAP2, pageSizeBytes: 4096, prng: k.random,
   });
   if ('error' in stack) return fatal(k, t, `${path}: arguments too long`, -E2BIG);
   if (!t.mm.poke(stack.sp, stack.image)) return fatal(k, t, `${path}: cannot build the stack`);
   const cpu = new A64Cpu(t.mm, cpuTimeSource(k));
-  cpu.pc = loaded.entry;
+  cpu.pc = start;
   cpu.setXNum(31, stack.sp);
   attachCpu(t.mm, cpu);
   t.cpu = cpu;

@@ -8,6 +8,8 @@ export const ENFILE = 23, EMFILE = 24, ENOTTY = 25, ETXTBSY = 26, EFBIG = 27, EN
 export const EROFS = 30, EMLINK = 31, EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36;
 export const ENOLCK = 37, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENOTSUP = 95, EOPNOTSUPP = 95;
 export const ENODATA = 61, EOVERFLOW = 75, ENOTSOCK = 88, ETIMEDOUT = 110;
+/** A bad ELF interpreter (ld.so) named by PT_INTERP. */
+export const ELIBBAD = 80;
 /** Internal: the syscall was interrupted and may be restarted (never reaches user space). */
 export const ERESTARTSYS = 512;
 
@@ -17,7 +19,7 @@ const NAMES: Record<number, string> = {
   18: 'EXDEV', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 23: 'ENFILE', 24: 'EMFILE', 25: 'ENOTTY',
   26: 'ETXTBSY', 27: 'EFBIG', 28: 'ENOSPC', 29: 'ESPIPE', 30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 33: 'EDOM',
   34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG', 37: 'ENOLCK', 38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP',
-  61: 'ENODATA', 75: 'EOVERFLOW', 88: 'ENOTSOCK', 95: 'EOPNOTSUPP', 110: 'ETIMEDOUT',
+  61: 'ENODATA', 75: 'EOVERFLOW', 80: 'ELIBBAD', 88: 'ENOTSOCK', 95: 'EOPNOTSUPP', 110: 'ETIMEDOUT',
 };
 
 export function errnoName(e: number): string {
