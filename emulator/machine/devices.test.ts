@@ -53,3 +53,31 @@ describe('machine devices from the description', () => {
     }), 1)).toThrow(/Could not open/);
   });
 });
+
+describe('virtio-gpu from the description', () => {
+  it('builds virtio-gpu-pci as a PCI display (1af4:1050, class 0x0380) and keeps it for screenshots', () => {
+    const m = new Machine(testDescription('q35', { devices: [{ driver: 'virtio-gpu-pci', id: 'gpu0', props: { xres: '800', yres: '600' } }] }), 1);
+    expect(m.devices.gpus.map((g) => g.name)).toEqual(['gpu0']);
+    const ids = m.pci.linuxDevices(false).map((d) => `${d.vendorId.toString(16)}:${d.deviceId.toString(16)}:${(d.classCode >> 8).toString(16)}`);
+    expect(ids).toContain("1af4:1050:380");
+    const shot = m.devices.gpus[0].device.screenshot(0);
+    expect([shot.widthPx, shot.heightPx]).toEqual([800, 600]);
+    expect(Buffer.from(shot.png.subarray(1, 4)).toString('latin1')).toBe('PNG');
+  });
+
+  it('places virtio-gpu-device and virtio-blk-device on virtio-mmio slots in command-line order', () => {
+    const m = new Machine(testDescription('virt', {
+      drives: [{ id: 'd0', file: img, format: 'raw', if: 'none', readonly: false, props: {} }],
+      devices: [{ driver: 'virtio-gpu-device', props: {} }, { driver: 'virtio-blk-device', props: { drive: 'd0' } }],
+    }), 1);
+    const regions = m.bus.mmioRegions().filter((r) => r.name.startsWith('virtio-mmio@')).map((r) => r.base);
+    expect(regions).toEqual([0x0a003c00, 0x0a003e00]);
+    // The top slot holds the first device: its DeviceID register says GPU (16).
+    expect(m.bus.read(0x0a003e08, 4)).toBe(16);
+    expect(m.bus.read(0x0a003c08, 4)).toBe(2);
+  });
+
+  it('refuses a resolution virtio-gpu cannot show', () => {
+    expect(() => new Machine(testDescription('q35', { devices: [{ driver: 'virtio-gpu-pci', props: { xres: '5' } }] }), 1)).toThrow(MachineBuildError);
+  });
+});

@@ -1,7 +1,8 @@
 // Device models built from the machine description, as QEMU builds them: `-drive` backends
 // bound to `-device virtio-blk-pci,drive=ID` (through the PCI host's function factory) or
-// `-device virtio-blk-device,drive=ID` (the next free virtio-mmio slot on virt). `-drive
-// if=virtio` arrives here already as an implicit virtio-blk-pci (description/defaults.ts).
+// `-device virtio-blk-device,drive=ID` (the next free virtio-mmio slot on virt), and the
+// virtio-gpu displays (`virtio-gpu-pci`, `virtio-gpu-device`). `-drive if=virtio` arrives here
+// already as an implicit virtio-blk-pci (description/defaults.ts).
 
 import type { Bus } from '../bus/bus';
 import type { IrqLine } from '../bus/irq';
@@ -11,6 +12,9 @@ import { attachVirtioMmio } from '../../devices/virtio/attach';
 import { FileBackend, type BlockBackend } from '../../devices/virtio/blk/backend';
 import { VirtioBlk } from '../../devices/virtio/blk/device';
 import { buildVirtioPciFunction } from '../../devices/virtio/pci-function';
+import type { VirtioDevice } from '../../devices/virtio/device';
+import type { VirtioGpu } from '../../devices/virtio/gpu/device';
+import { virtioGpuFromProps } from '../../devices/virtio/gpu/factory';
 import type { DeviceSpec, DriveSpec, MachineDescription } from './description/types';
 import type { MemoryLayout } from './layout';
 
@@ -39,8 +43,19 @@ export function findDrive(desc: MachineDescription, name: string | undefined): D
   return `Property 'drive' can't find value '${name}'`;
 }
 
+/** The virtio-mmio devices, placed in command-line order as QEMU creates them. */
+const MMIO_DRIVERS = new Set(['virtio-blk-device', 'virtio-gpu-device']);
+
+export interface BuiltGpu {
+  name: string;
+  driver: 'virtio-gpu-pci' | 'virtio-gpu-device';
+  device: VirtioGpu;
+}
+
 export class MachineDevices {
   readonly blks: BuiltBlk[] = [];
+  /** Displays, in command-line order: `gpus[0].device.screenshot()` is the first head's picture. */
+  readonly gpus: BuiltGpu[] = [];
   /** First error met while building (the machine reports it). */
   error: string | undefined;
 
@@ -50,16 +65,16 @@ export class MachineDevices {
     private readonly open: BackendOpener = openFile,
   ) {}
 
-  /** The PCI host's factory hook: builds virtio-blk-pci, leaves every other driver to the catalogue. */
+  /** The PCI host's factory hook: builds the virtio devices, leaves every other driver to the catalogue. */
   readonly pciFactory: FunctionFactory = ({ driver, spec }) => {
-    if (driver !== 'virtio-blk-pci' || !spec) return undefined;
-    const blk = this.buildBlk(spec, driver);
-    return blk ? buildVirtioPciFunction(blk, this.ram).fn : undefined;
+    if (!spec) return undefined;
+    const device = driver === 'virtio-blk-pci' ? this.buildBlk(spec, driver) : driver === 'virtio-gpu-pci' ? this.buildGpu(spec, driver) : undefined;
+    return device ? buildVirtioPciFunction(device as VirtioDevice<unknown>, this.ram).fn : undefined;
   };
 
-  /** `-device virtio-blk-device` in command-line order onto virt's virtio-mmio slots. */
+  /** `-device virtio-*-device` in command-line order onto virt's virtio-mmio slots. */
   attachMmio(bus: Bus, layout: MemoryLayout, irqLine: (intid: number) => IrqLine): void {
-    const specs = this.desc.devices.filter((d) => d.driver === 'virtio-blk-device');
+    const specs = this.desc.devices.filter((d) => MMIO_DRIVERS.has(d.driver));
     if (specs.length === 0) return;
     const slots = layout.virtioMmio;
     if (!slots) {
@@ -69,13 +84,13 @@ export class MachineDevices {
     // QEMU's virt creates the transports from the top slot down, so the first device lands in the last slot.
     let slot = slots.count - 1;
     for (const spec of specs) {
-      const blk = this.buildBlk(spec, 'virtio-blk-device');
-      if (!blk) continue;
+      const device = spec.driver === 'virtio-blk-device' ? this.buildBlk(spec, 'virtio-blk-device') : this.buildGpu(spec, 'virtio-gpu-device');
+      if (!device) continue;
       if (slot < 0) {
         this.error ??= `virtio-mmio: no free slot for ${spec.id ?? spec.driver}`;
         return;
       }
-      attachVirtioMmio(bus, slots, slot--, blk, irqLine);
+      attachVirtioMmio(bus, slots, slot--, device as VirtioDevice<unknown>, irqLine);
     }
   }
 
@@ -88,7 +103,20 @@ export class MachineDevices {
   }
 
   save(): unknown {
-    return this.blks.map((b) => ({ name: b.name, driver: b.driver, state: b.device.save() }));
+    return [
+      ...this.blks.map((b) => ({ name: b.name, driver: b.driver, state: b.device.save() })),
+      ...this.gpus.map((g) => ({ name: g.name, driver: g.driver, state: g.device.save() })),
+    ];
+  }
+
+  private buildGpu(spec: DeviceSpec, driver: BuiltGpu['driver']): VirtioGpu | undefined {
+    const r = virtioGpuFromProps(spec.props);
+    if (!r.ok) {
+      this.error ??= `-device ${driver}: ${r.error}`;
+      return undefined;
+    }
+    this.gpus.push({ name: spec.id ?? `${driver}${this.gpus.length}`, driver, device: r.device });
+    return r.device;
   }
 
   private buildBlk(spec: DeviceSpec, driver: BuiltBlk['driver']): VirtioBlk | undefined {
