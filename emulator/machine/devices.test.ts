@@ -60,7 +60,7 @@ describe('virtio-gpu from the description', () => {
     expect(m.devices.gpus.map((g) => g.name)).toEqual(['gpu0']);
     const ids = m.pci.linuxDevices(false).map((d) => `${d.vendorId.toString(16)}:${d.deviceId.toString(16)}:${(d.classCode >> 8).toString(16)}`);
     expect(ids).toContain("1af4:1050:380");
-    const shot = m.devices.gpus[0].device.screenshot(0);
+    const shot = m.devices.gpus[0].device.screenshot(0)!;
     expect([shot.widthPx, shot.heightPx]).toEqual([800, 600]);
     expect(Buffer.from(shot.png.subarray(1, 4)).toString('latin1')).toBe('PNG');
   });

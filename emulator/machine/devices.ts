@@ -7,6 +7,7 @@
 import type { Bus } from '../bus/bus';
 import type { IrqLine } from '../bus/irq';
 import type { GuestRam } from '../memory/guest-ram';
+import { REG_HEADER_TYPE } from '../pci/regs';
 import type { FunctionFactory } from '../pci/topology';
 import { attachVirtioMmio } from '../../devices/virtio/attach';
 import { FileBackend, type BlockBackend } from '../../devices/virtio/blk/backend';
@@ -66,10 +67,14 @@ export class MachineDevices {
   ) {}
 
   /** The PCI host's factory hook: builds the virtio devices, leaves every other driver to the catalogue. */
-  readonly pciFactory: FunctionFactory = ({ driver, spec }) => {
+  readonly pciFactory: FunctionFactory = ({ driver, spec, placement }) => {
     if (!spec) return undefined;
     const device = driver === 'virtio-blk-pci' ? this.buildBlk(spec, driver) : driver === 'virtio-gpu-pci' ? this.buildGpu(spec, driver) : undefined;
-    return device ? buildVirtioPciFunction(device as VirtioDevice<unknown>, this.ram).fn : undefined;
+    if (!device) return undefined;
+    const fn = buildVirtioPciFunction(device as VirtioDevice<unknown>, this.ram).fn;
+    // `multifunction=on` sets the header type's bit 7, as QEMU does, so functions 1..7 may join the slot.
+    if (placement.multifunction) fn.config.set8(REG_HEADER_TYPE, fn.config.get8(REG_HEADER_TYPE) | 0x80);
+    return fn;
   };
 
   /** `-device virtio-*-device` in command-line order onto virt's virtio-mmio slots. */
