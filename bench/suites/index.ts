@@ -7,7 +7,8 @@ import { coreCases } from './core';
 import { cpuCases } from './cpu';
 import { displayCases } from './display';
 import { kernelCases } from './kernel';
+import { pciCases } from './pci';
 import { storageCases } from './storage';
 import { guestStorageCases } from './guest-storage';
 
-export const allCases: BenchCase[] = [...coreCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, ...displayCases, inferenceBenchCase, ...backendCases];
+export const allCases: BenchCase[] = [...coreCases, ...pciCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, ...displayCases, inferenceBenchCase, ...backendCases];
