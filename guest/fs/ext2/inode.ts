@@ -11,14 +11,9 @@ export const N_BLOCKS = 15;
 /** i_block holds a fast symlink's target when it is shorter than this. */
 export const FAST_SYMLINK_MAX = N_BLOCKS * 4;
 
-export const S_IFMT = 0o170000;
-export const S_IFSOCK = 0o140000;
-export const S_IFLNK = 0o120000;
-export const S_IFREG = 0o100000;
-export const S_IFBLK = 0o060000;
-export const S_IFDIR = 0o040000;
-export const S_IFCHR = 0o020000;
-export const S_IFIFO = 0o010000;
+import { S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO } from '../../abi/file-mode';
+
+export { S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO };
 
 export const ROOT_INO = 2;
 export const EXT2_INDEX_FL = 0x1000;
