@@ -1,17 +1,8 @@
-// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as GPT uses for its header and entries.
+// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as GPT uses for its header and entries:
+// Node's zlib computes it, so there is one implementation for GPT and PNG alike.
 
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return zlibCrc32(data) >>> 0;
 }

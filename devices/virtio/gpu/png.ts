@@ -2,24 +2,15 @@
 // interlace, filter type 0 on every row, one IDAT compressed with zlib. Deterministic: the
 // same pixels always give the same bytes, so screenshots can be compared byte for byte.
 
-import { deflateSync } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
 
 const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
+/** CRC-32 over several byte runs, as PNG computes it over a chunk's type and data. */
 export function crc32(parts: readonly Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const p of parts) for (let i = 0; i < p.length; i++) c = CRC_TABLE[(c ^ p[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  let c = 0;
+  for (const p of parts) c = zlibCrc32(p, c);
+  return c >>> 0;
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
