@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:oracle`, run by CI after `npm test`.
 export default defineConfig({
   test: {
-    include: ['{emulator,devices,guest,scenarios,bench,cli,tools}/**/*.oracle.test.ts'],
+    include: ['{emulator,devices,guest,scenarios,bench,cli,tools,hw}/**/*.oracle.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',

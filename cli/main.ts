@@ -6,6 +6,7 @@ import { registerBench } from './commands/bench';
 import { registerConsole } from './commands/console';
 import { registerDiff } from './commands/diff';
 import { registerExec } from './commands/exec';
+import { registerHw } from './commands/hw';
 import { registerModel } from './commands/model';
 import { registerRun } from './commands/run';
 
@@ -23,5 +24,6 @@ registerExec(program);
 registerBench(program);
 registerModel(program);
 registerAssets(program);
+registerHw(program);
 
 await program.parseAsync(process.argv);

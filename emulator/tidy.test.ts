@@ -1,13 +1,14 @@
-// Turns the determinism rule into a check: simulated code (emulator/, devices/, guest/) must not
-// read the wall clock, use host randomness or host timers. Time comes from the EventScheduler,
-// randomness from a Prng fork. Tests and benchmarks may measure wall time; they are excluded.
+// Turns the determinism rule into a check: simulated code (emulator/, devices/, guest/, and hw/,
+// whose tools also run inside the guest) must not read the wall clock, use host randomness or
+// host timers. Time comes from the EventScheduler, randomness from a Prng fork. Tests and
+// benchmarks may measure wall time; they are excluded.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const SIMULATED = ['emulator', 'devices', 'guest'];
+const SIMULATED = ['emulator', 'devices', 'guest', 'hw'];
 /** Host-facing code that legitimately talks to the real world (real QEMU, files on the host). */
 const HOST_SIDE = [/^emulator\/backends\/qemu\//, /\/bench\.ts$/, /\.test\.ts$/, /\/testing\//];
 const FORBIDDEN: Array<[RegExp, string]> = [

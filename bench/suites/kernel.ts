@@ -53,4 +53,33 @@ const shellStartup: BenchCase = {
   },
 };
 
-export const kernelCases: BenchCase[] = [kernel, shellStartup, networking];
+/** The per-vCPU scheduler: context switches/s on -smp 2 and the -smp 2 speed-up (guest/kernel/sched/bench.ts). */
+const scheduler: BenchCase = {
+  name: 'scheduler',
+  quick: true,
+  measure: async ({ quick }) => {
+    const { benchContextSwitches, benchSmpSpeedup } = await import('../../guest/kernel/sched/bench');
+    return [...benchContextSwitches(nowMs, quick ? 5_000 : 20_000), benchSmpSpeedup()].map((r): BenchFigure => ({
+      name: r.name, value: r.value, unit: r.unit, better: 'higher', note: r.note,
+    }));
+  },
+};
+
+/** fork+exit and fork+exec of Debian's BusyBox sh, copy-on-write against eager copying (guest/kernel/mm/bench-fork.ts). */
+const busyboxFork: BenchCase = {
+  name: 'busybox fork',
+  quick: false,
+  measure: async ({ quick }) => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { assetPaths } = await import('../../tools/assets/fetch');
+    const { benchBusyboxFork } = await import('../../guest/kernel/mm/bench-fork');
+    const path = join(assetPaths('aarch64').dir, 'busybox');
+    if (!existsSync(path)) return [];
+    return benchBusyboxFork(new Uint8Array(readFileSync(path)), nowMs, quick ? 50 : 200).map((r): BenchFigure => ({
+      name: r.name, value: r.value, unit: r.unit, better: 'higher', note: r.note,
+    }));
+  },
+};
+
+export const kernelCases: BenchCase[] = [kernel, shellStartup, networking, scheduler, busyboxFork];

@@ -11,7 +11,11 @@ import { formatDurationNs, parseDurationNs } from '../../scenarios/engine/durati
 import { resolveMachine, type DescriptionResult } from '../../scenarios/engine/machine';
 import { attachTerminal, ConsoleInput, readAll, type HostStdin } from './console-input';
 import { PACE_SLACK_MS, Pacer, sleepMs } from './console-pace';
+import { writeFinalScreenshot } from './console-screenshot';
 import { parseSeed } from './run';
+import { PcapFile, captureSession } from '../../scenarios/engine/net-faults';
+import { bridgeHostNetdevs, type DgramBridge } from '../../emulator/backends/sim/dgram-bridge';
+import type { Machine } from '../../emulator/machine/machine';
 
 export interface ConsoleOptions {
   seed?: string;
@@ -19,6 +23,9 @@ export interface ConsoleOptions {
   profile?: string;
   maxVirtualTime?: string;
   timeout?: string;
+  screenshotDir?: string;
+  /** Write every frame of the machine's network links here (libpcap, virtual-time stamps). */
+  pcap?: string;
 }
 
 export interface ConsoleIo {
@@ -38,6 +45,8 @@ export function registerConsole(program: Command, sim?: SimBackendOptions): void
     .option('--profile <file>', 'machine profile (YAML or JSON) instead of machine arguments')
     .option('--max-virtual-time <dur>', 'stop with an error after this much virtual time (e.g. 60s)')
     .option('--timeout <dur>', 'stop with an error after this much wall time (e.g. 30s)')
+    .option('--screenshot-dir <dir>', 'when the session ends, write the display to DIR/poweroff.png')
+    .option('--pcap <file>', 'write every frame of the network links to FILE (libpcap, virtual-time stamps; simulator only)')
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (machine: string[], opts: ConsoleOptions) => {
@@ -103,6 +112,31 @@ export async function consoleCommand(args: string[], opts: ConsoleOptions, io: C
     say(`boot failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  if (opts.pcap !== undefined) {
+    let problem: string | undefined;
+    try {
+      problem = captureSession(session, new PcapFile(opts.pcap));
+    } catch (e) {
+      problem = `--pcap ${opts.pcap}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (problem) {
+      say(problem);
+      await session.close();
+      return 1;
+    }
+  }
+  // -netdev dgram / socket,udp=: frames to and from host UDP sockets (QEMU's own netdevs), sim only.
+  let bridges: DgramBridge[] = [];
+  const simMachine = (session as Session & { machine?: Machine }).machine;
+  if (simMachine && desc.value.netdevs.some((n) => n.type === 'dgram' || n.type === 'socket')) {
+    const b = await bridgeHostNetdevs(simMachine);
+    if (typeof b === 'string') {
+      say(b);
+      await session.close();
+      return 1;
+    }
+    bridges = b;
+  }
   io.stdout.write(session.outputBytes(0));
   session.onOutput((bytes) => io.stdout.write(bytes));
   input = new ConsoleInput(session, raw);
@@ -115,6 +149,8 @@ export async function consoleCommand(args: string[], opts: ConsoleOptions, io: C
     return await drive(session, input, { ...limits, pacer: raw ? new Pacer(session.nowNs) : undefined }, say);
   } finally {
     feeder?.detach();
+    for (const b of bridges) await b.close();
+    if (opts.screenshotDir !== undefined) say(await writeFinalScreenshot(session, opts.screenshotDir));
     await session.close();
   }
 }

@@ -10,6 +10,7 @@ import type { SimBackendOptions } from '../../emulator/backends/sim/backend';
 import { junitXml } from '../../scenarios/engine/junit';
 import { createReporter, type Writable } from '../../scenarios/engine/reporters';
 import { collectScenarioFiles, parseShard, runSuite, selectShard, type Shard } from '../../scenarios/engine/suite';
+import { PcapFile, capturingBackend } from '../../scenarios/engine/net-faults';
 
 export interface RunOptions {
   backend: string;
@@ -17,6 +18,9 @@ export interface RunOptions {
   junit?: string;
   shard?: string;
   out: string;
+  screenshotDir?: string;
+  /** One pcap of every frame on every booted machine's network links. */
+  pcap?: string;
 }
 
 export interface RunIo {
@@ -39,6 +43,8 @@ export function registerRun(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--shard <i/n>', 'run only shard I of N (files sorted by path, every Nth from the Ith)')
     .option('--out <dir>', 'where transcripts go', DEFAULT_OUT_DIR)
+    .option('--pcap <file>', 'write every frame of every link to FILE (libpcap, virtual-time stamps; simulator only)')
+    .option('--screenshot-dir <dir>', 'where `screenshot` steps write their PNGs (default OUT/screenshots)')
     .action(async (paths: string[], opts: RunOptions) => {
       process.exitCode = await runCommand(paths, opts, { stdout: process.stdout, stderr: process.stderr, tty: process.stdout.isTTY === true });
     });
@@ -71,7 +77,14 @@ export async function runCommand(paths: string[], opts: RunOptions, io: RunIo): 
   const files = selectShard(collected.files, shard);
   if (collected.files.length === 0) return usage(`no scenario files in ${paths.join(' ')}`);
   const reporter = createReporter(io.stdout, io.tty);
-  const suite = await runSuite(files, { backend: backend.backend, seed: seed.seed, outDir: opts.out, reporter });
+  let pcap: PcapFile | undefined;
+  try {
+    pcap = opts.pcap === undefined ? undefined : new PcapFile(opts.pcap);
+  } catch (e) {
+    return usage(`--pcap ${opts.pcap}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const runBackend = pcap ? capturingBackend(backend.backend, pcap) : backend.backend;
+  const suite = await runSuite(files, { backend: runBackend, seed: seed.seed, outDir: opts.out, screenshotDir: opts.screenshotDir, reporter });
   if (opts.junit) {
     try {
       mkdirSync(dirname(opts.junit), { recursive: true });
@@ -81,5 +94,6 @@ export async function runCommand(paths: string[], opts: RunOptions, io: RunIo): 
       return 1;
     }
   }
+  pcap?.close();
   return suite.failed > 0 ? 1 : 0;
 }

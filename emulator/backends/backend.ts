@@ -8,6 +8,7 @@
 // nanoseconds on QEMU. Every wait is async so a wall-clock backend fits the same shape.
 
 import type { MachineDescription } from '../machine/description/types';
+import type { RunStatus } from './qemu/qmp-status';
 
 export type BackendName = 'sim' | 'qemu';
 
@@ -111,6 +112,10 @@ export interface Session {
   snapshot(label: string): Promise<SessionSnapshot>;
   restore(snapshot: SessionSnapshot): Promise<void>;
   close(): Promise<void>;
+  /** A PNG of what display `index` shows now; rejects with a message when there is none. */
+  screenshot?(index: number): Promise<Uint8Array>;
+  /** The run state as QMP `query-status` reports it (the sim answers from its power state). */
+  status?(): Promise<RunStatus>;
 }
 
 export interface Backend {

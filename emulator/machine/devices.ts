@@ -16,8 +16,11 @@ import { buildVirtioPciFunction } from '../../devices/virtio/pci-function';
 import type { VirtioDevice } from '../../devices/virtio/device';
 import type { VirtioGpu } from '../../devices/virtio/gpu/device';
 import { virtioGpuFromProps } from '../../devices/virtio/gpu/factory';
+import { BlkServiceQueue, timingFromProps } from '../../devices/virtio/blk/timing';
+import type { EventScheduler } from '../time/scheduler';
 import type { DeviceSpec, DriveSpec, MachineDescription } from './description/types';
 import type { MemoryLayout } from './layout';
+import type { MachineNetwork, NicDriver } from './network';
 
 export interface BuiltBlk {
   /** The qdev id if given, else the drive id. */
@@ -45,7 +48,7 @@ export function findDrive(desc: MachineDescription, name: string | undefined): D
 }
 
 /** The virtio-mmio devices, placed in command-line order as QEMU creates them. */
-const MMIO_DRIVERS = new Set(['virtio-blk-device', 'virtio-gpu-device']);
+const MMIO_DRIVERS = new Set(['virtio-blk-device', 'virtio-gpu-device', 'virtio-net-device']);
 
 export interface BuiltGpu {
   name: string;
@@ -59,6 +62,8 @@ export class MachineDevices {
   readonly gpus: BuiltGpu[] = [];
   /** First error met while building (the machine reports it). */
   error: string | undefined;
+  /** NICs and network back ends (emulator/machine/network.ts); the Machine sets it before the PCI host is built. */
+  network: MachineNetwork | undefined;
 
   constructor(
     private readonly desc: MachineDescription,
@@ -66,10 +71,22 @@ export class MachineDevices {
     private readonly open: BackendOpener = openFile,
   ) {}
 
+  /** The machine's clock, for devices whose requests take modelled time (set before the PCI host is built). */
+  scheduler: EventScheduler | undefined;
+
+  /** `x-latency-us=`/`x-bandwidth-mbps=` of a virtio-blk: its service-time model on the machine's clock. */
+  private blkTiming(spec: DeviceSpec): BlkServiceQueue | undefined | string {
+    const params = timingFromProps(spec.props);
+    if (params === undefined || typeof params === 'string') return params;
+    const sched = this.scheduler;
+    if (!sched) return 'x-latency-us/x-bandwidth-mbps need the machine clock';
+    return new BlkServiceQueue(params, { nowNs: () => sched.now, at: (t, fn) => void sched.schedule(t, fn, 'virtio-blk completion') });
+  }
+
   /** The PCI host's factory hook: builds the virtio devices, leaves every other driver to the catalogue. */
   readonly pciFactory: FunctionFactory = ({ driver, spec, placement }) => {
     if (!spec) return undefined;
-    const device = driver === 'virtio-blk-pci' ? this.buildBlk(spec, driver) : driver === 'virtio-gpu-pci' ? this.buildGpu(spec, driver) : undefined;
+    const device = driver === 'virtio-blk-pci' ? this.buildBlk(spec, driver) : driver === 'virtio-gpu-pci' ? this.buildGpu(spec, driver) : driver === 'virtio-net-pci' ? this.buildNic(spec, driver) : undefined;
     if (!device) return undefined;
     const fn = buildVirtioPciFunction(device as VirtioDevice<unknown>, this.ram).fn;
     // `multifunction=on` sets the header type's bit 7, as QEMU does, so functions 1..7 may join the slot.
@@ -89,7 +106,7 @@ export class MachineDevices {
     // QEMU's virt creates the transports from the top slot down, so the first device lands in the last slot.
     let slot = slots.count - 1;
     for (const spec of specs) {
-      const device = spec.driver === 'virtio-blk-device' ? this.buildBlk(spec, 'virtio-blk-device') : this.buildGpu(spec, 'virtio-gpu-device');
+      const device = spec.driver === 'virtio-blk-device' ? this.buildBlk(spec, 'virtio-blk-device') : spec.driver === 'virtio-net-device' ? this.buildNic(spec, 'virtio-net-device') : this.buildGpu(spec, 'virtio-gpu-device');
       if (!device) continue;
       if (slot < 0) {
         this.error ??= `virtio-mmio: no free slot for ${spec.id ?? spec.driver}`;
@@ -112,6 +129,16 @@ export class MachineDevices {
       ...this.blks.map((b) => ({ name: b.name, driver: b.driver, state: b.device.save() })),
       ...this.gpus.map((g) => ({ name: g.name, driver: g.driver, state: g.device.save() })),
     ];
+  }
+
+  private buildNic(spec: DeviceSpec, driver: NicDriver): VirtioDevice<unknown> | undefined {
+    if (!this.network) return undefined;
+    const r = this.network.buildNic(spec, driver);
+    if (typeof r === 'string') {
+      this.error ??= `-device ${driver}: ${r}`;
+      return undefined;
+    }
+    return r as VirtioDevice<unknown>;
   }
 
   private buildGpu(spec: DeviceSpec, driver: BuiltGpu['driver']): VirtioGpu | undefined {
@@ -137,7 +164,12 @@ export class MachineDevices {
       this.error ??= `-drive file=${drive.file}: Could not open '${drive.file}': ${(e as Error).message}`;
       return undefined;
     }
-    const device = new VirtioBlk(backend, { serial: spec.props.serial });
+    const timing = this.blkTiming(spec);
+    if (typeof timing === 'string') {
+      this.error ??= `-device ${driver}: ${timing}`;
+      return undefined;
+    }
+    const device = new VirtioBlk(backend, { serial: spec.props.serial, timing });
     this.blks.push({ name: spec.id ?? drive.id ?? drive.file, driver, device, backend });
     return device;
   }

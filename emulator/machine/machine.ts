@@ -11,11 +11,13 @@ import { GicV2m } from '../../devices/irq/gicv2m';
 import { IoApic } from '../../devices/irq/ioapic';
 import { Pl011 } from '../../devices/serial/pl011';
 import { Uart16550 } from '../../devices/serial/uart16550';
+import { attachRtc } from '../../devices/rtc/attach';
 import { createPciHost, type PciHost } from '../pci/host';
 import { hostDeviceSpecs } from './description/host-devices';
 import { ConsoleHost } from './console';
 import type { MachineDescription } from './description/types';
 import { MachineDevices } from './devices';
+import { MachineNetwork } from './network';
 import type { Guest, GuestFactory } from './guest';
 import { layoutFor, type MemoryLayout } from './layout';
 
@@ -118,6 +120,8 @@ export class Machine {
       this.bus.mapIo('serial0', u.port, 8, this.uart);
     }
     this.devices = new MachineDevices(description, this.ram);
+    this.devices.scheduler = this.scheduler;
+    this.devices.network = new MachineNetwork(description, this.scheduler, this.prng.fork('network'));
     const hostDevices = hostDeviceSpecs(description.extra);
     if (!hostDevices.ok) throw new MachineBuildError(`${description.source}: ${hostDevices.error}`);
     const pci = createPciHost({
@@ -134,8 +138,10 @@ export class Machine {
     this.devices.attachMmio(this.bus, this.layout, (n) => this.gic!.line(n));
     if (this.devices.error) throw new MachineBuildError(`${description.source}: ${this.devices.error}`);
     this.registerState('devices', this.devices);
+    this.registerState('network', this.devices.network);
     this.registerState('pci', this.pci);
     this.registerState('uart', this.uart);
+    this.registerState('rtc', attachRtc(description, this.bus, this.scheduler, this.gic ? (n) => this.gic!.line(n) : undefined));
     if (this.gic) this.registerState('gic', this.gic);
     if (this.ioapic) this.registerState('ioapic', this.ioapic);
     const p = this.layout.powerOff;

@@ -47,3 +47,11 @@ export interface NativeProgramEntry {
   name: string;
   main: NativeEntry;
 }
+
+/**
+ * Not a system call: the program's own computation, as many instructions would take. A trap
+ * `{ nr: NATIVE_COMPUTE_NR, args: [flops, bytes, threads] }` burns the CPU time the machine's CPU
+ * model (its profile's `host-cpu`) gives one of `threads` threads sharing that much work, as user
+ * time, preemptibly (the task keeps competing for the CPU until the work is done); the result is 0.
+ */
+export const NATIVE_COMPUTE_NR = -4096;

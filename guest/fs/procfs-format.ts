@@ -78,15 +78,19 @@ export interface PidStatValues {
   blocked: bigint;
   ignored: bigint;
   caught: bigint;
+  /** Nice level (field 19; priority, field 18, is 20 + nice). */
+  nice?: number;
+  /** CPU the task last ran on (field 39). */
+  processor?: number;
 }
 
 /** fs/proc/array.c do_task_stat: 52 space-separated fields. */
 export function formatPidStat(v: PidStatValues): string {
   const f: Array<number | string | bigint> = [
     v.pid, `(${v.comm})`, v.state, v.ppid, v.pgrp, v.session, v.ttyNr, v.tpgid, 4194560, 0, 0, 0, 0,
-    v.utimeTicks, v.stimeTicks, v.cutimeTicks, v.cstimeTicks, 20, 0, v.numThreads, 0, v.startTicks, v.vsizeBytes,
-    v.rssPages, '18446744073709551615', 0, 0, 0, 0, 0, 0, v.pending & 0x7fffffffn, v.blocked & 0x7fffffffn,
-    v.ignored & 0x7fffffffn, v.caught & 0x7fffffffn, 0, 0, 0, v.exitSignal, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    v.utimeTicks, v.stimeTicks, v.cutimeTicks, v.cstimeTicks, 20 + (v.nice ?? 0), v.nice ?? 0, v.numThreads, 0, v.startTicks, v.vsizeBytes,
+    v.rssPages, '18446744073709551615', 0, 0, 0, 0, 0, v.pending & 0x7fffffffn, v.blocked & 0x7fffffffn,
+    v.ignored & 0x7fffffffn, v.caught & 0x7fffffffn, 0, 0, 0, v.exitSignal, Math.max(0, v.processor ?? 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   ];
   return f.join(' ') + '\n';
 }

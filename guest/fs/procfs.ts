@@ -5,6 +5,7 @@
 import type { Kernel } from '../kernel/kernel';
 import type { Task } from '../kernel/task';
 import { LINUX_BANNER } from '../kernel/boot-log';
+import { procStatCpuLines } from '../kernel/sched/proc-stat';
 import { SIG_DFL, SIG_IGN } from '../kernel/signal-defs';
 import { FsNode } from './node';
 import { newFileSystem, type Vfs } from './vfs';
@@ -49,9 +50,8 @@ function systemFiles(k: Kernel): Record<string, () => string> {
     partitions: () => procPartitions(k),
     mounts: () => k.vfs.mounts.map((m) => `${m.source} ${m.target} ${m.fstype} ${m.options} 0 0\n`).join(''),
     stat: () => {
-      const ticks = Math.floor(k.now / USER_HZ_NS);
       const irqs = [...k.irqHandlers.values()].reduce((n, h) => n + h.count, 0);
-      return `cpu  0 0 0 ${ticks} 0 0 0 0 0 0\ncpu0 0 0 0 ${ticks} 0 0 0 0 0 0\nintr ${irqs}\nctxt ${k.contextSwitches}\n` +
+      return `${procStatCpuLines(k.rq, k.now)}intr ${irqs}\nctxt ${k.contextSwitches}\n` +
         `btime ${k.epochAtBootS}\nprocesses ${k.nextPid - 1}\nprocs_running ${k.runQueue.length + 1}\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n`;
     },
     interrupts: () => {
@@ -143,7 +143,7 @@ export class Procfs {
       stimeTicks: Math.floor(t.usage.stimeNs / USER_HZ_NS), cutimeTicks: Math.floor(t.childUsage.utimeNs / USER_HZ_NS),
       cstimeTicks: Math.floor(t.childUsage.stimeNs / USER_HZ_NS), numThreads: 1, startTicks: Math.floor(t.startTimeNs / USER_HZ_NS),
       vsizeBytes: t.state === 'zombie' ? 0 : t.mm.areas.reduce((n, v) => n + v.end - v.start, 0),
-      rssPages: t.state === 'zombie' ? 0 : t.mm.residentPages, exitSignal: t.exitSignal,
+      rssPages: t.state === 'zombie' ? 0 : t.mm.residentPages, exitSignal: t.exitSignal, nice: t.nice, processor: t.lastCpu,
       pending: t.sigPending, blocked: t.sigBlocked, ignored, caught,
     });
   }

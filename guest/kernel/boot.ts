@@ -17,6 +17,7 @@ import { BUILTIN_INIT_NAME, builtinInit } from './builtin-init';
 import { bootBanner, driverLines, memoryLine, type BootFacts } from './boot-log';
 import { registerCharDevices } from './devices';
 import { probeStorage } from './storage';
+import { probeNetwork } from './net/boot-net';
 import { KERN_ERR, KERN_WARNING } from './klog';
 import type { Kernel } from './kernel';
 import { FrameAllocator } from './mm/frames';
@@ -27,6 +28,9 @@ import { FdTable } from './fd-table';
 import { openDevice } from './devices';
 import { O_RDWR } from './file';
 import { probePci } from '../drivers/pci/pci-boot';
+import { bootloaderStage, bootModules } from '../drivers/modprobe/boot-modules';
+import { probeDisplays } from '../drivers/fb/kernel-fb';
+import { probeRtc } from '../drivers/rtc/rtc-boot';
 
 /** Virtual time the boot stages take, so the log's timestamps advance like a real boot's. */
 const EARLY_BOOT_NS = 1_500_000, DRIVERS_NS = 40_000_000, ROOTFS_NS = 25_000_000;
@@ -56,8 +60,13 @@ export function bootKernel(k: Kernel): void {
   k.vfs = new Vfs(newFileSystem('rootfs', TMPFS_MAGIC), () => k.now);
   registerCharDevices(k);
   probeStorage(k);
+  probeNetwork(k);
+  probeDisplays(k);
+  bootloaderStage(k);
   k.pci = probePci(k);
+  probeRtc(k);
   buildRootfs(k);
+  bootModules(k, UTS_RELEASE);
   advance(k, ROOTFS_NS);
   k.klog.printk(`Freeing unused kernel memory: 2048K`);
   startInit(k);
@@ -112,7 +121,7 @@ function buildRootfs(k: Kernel): void {
 function installNativePrograms(k: Kernel): void {
   const progs = k.registry.all();
   if (progs.length === 0) return;
-  for (const d of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'proc', 'sys', 'tmp', 'etc']) ensureDir(k, d);
+  for (const d of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'proc', 'sys', 'tmp', 'etc', 'mnt']) ensureDir(k, d);
   for (const p of progs) {
     for (const path of p.paths) {
       const parts = path.split('/').filter((x) => x !== '');

@@ -51,6 +51,9 @@ export function attachCpu(mm: AddressSpace, cpu: A64Cpu): void {
         else for (let vpn = first; vpn < end; vpn++) c.invalidatePage(vpn);
       }
     };
+    mm.onWriteProtect = () => {
+      for (const c of list) c.invalidateWrites();
+    };
   }
   cpus.push(cpu);
 }

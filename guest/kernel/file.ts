@@ -29,6 +29,17 @@ export interface FileOps {
   release?(f: OpenFile): void;
   /** False for pipes, sockets and TTYs (lseek gives ESPIPE). */
   readonly seekable?: boolean;
+  /** The size lseek(SEEK_END) counts from, for devices with one (a disk, a framebuffer). */
+  sizeBytes?(f: OpenFile): number;
+  /** mmap of device memory: the frames backing [offset, offset+len) and the mapping's hooks, or -errno. */
+  mmapFrames?(f: OpenFile, offsetBytes: number, lenBytes: number): DeviceFrames | number;
+}
+
+/** A device's answer to mmap: one frame per page, plus damage and msync hooks. */
+export interface DeviceFrames {
+  frames: readonly number[];
+  onWrite?(offsetBytes: number, lenBytes: number): void;
+  onSync?(): void;
 }
 
 export class OpenFile {

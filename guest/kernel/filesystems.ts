@@ -12,6 +12,9 @@ import { newFileSystem } from '../fs/vfs';
 import { UTS_RELEASE } from './boot';
 import type { Kernel } from './kernel';
 import { addBlockNodes, addSysBlock } from './storage';
+import { addProcNet, addSysClassNet } from './net/netfs';
+import { addSysCpus } from './sched/sysfs-cpu';
+import { addFbNodes, addSysGraphics } from '../drivers/fb/kernel-fb';
 
 const devtmpfsRoots = new WeakMap<Kernel, FsNode>();
 
@@ -20,6 +23,7 @@ export function devtmpfsRoot(k: Kernel): FsNode {
   if (!root) {
     root = createDevtmpfs(k.vfs, standardDeviceNodes(k.consolePort.name));
     addBlockNodes(k, k.vfs, root);
+    addFbNodes(k, k.vfs, root);
     devtmpfsRoots.set(k, root);
   }
   return root;
@@ -60,11 +64,18 @@ export function createFilesystem(k: Kernel, fstype: string): FsNode | undefined 
   switch (fstype) {
     case 'tmpfs': return k.vfs.createDetachedRoot(newFileSystem('tmpfs', TMPFS_MAGIC), 0o1777);
     case 'ramfs': return k.vfs.createDetachedRoot(newFileSystem('ramfs', RAMFS_MAGIC), 0o755);
-    case 'proc': return new Procfs(k, k.vfs).root;
+    case 'proc': {
+      const root = new Procfs(k, k.vfs).root;
+      addProcNet(k, root);
+      return root;
+    }
     case 'sysfs': {
       const root = createSysfs(k.vfs, { hostname: () => k.hostname, release: UTS_RELEASE, console: k.consolePort.name });
       k.pci?.populateSysfs(root);
       addSysBlock(k, root);
+      addSysCpus(k, root);
+      addSysGraphics(k, root);
+      addSysClassNet(k, root);
       return root;
     }
     case 'devtmpfs': return devtmpfsRoot(k);

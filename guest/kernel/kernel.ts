@@ -6,17 +6,19 @@
 import type { Guest } from '../../emulator/machine/guest';
 import type { Machine } from '../../emulator/machine/machine';
 import type { Prng } from '../../emulator/random/prng';
-import type { SyscallTrap } from '../abi/native';
+import { NATIVE_COMPUTE_NR, type SyscallTrap } from '../abi/native';
 import type { IrqChip } from '../drivers/irq/chip';
 import type { SerialPort } from '../drivers/serial/port';
 import type { Vfs } from '../fs/vfs';
 import type { KernelPci } from '../drivers/pci/pci-boot';
+import type { IpStack } from '../net/socket';
 import type { Tty } from '../tty/tty';
 import type { PtyTable } from '../tty/pty';
 import { bootKernel } from './boot';
+import { runCompute } from './compute';
 import type { ElfExec } from './exec';
 import { execElf, runCpu } from './elf-exec';
-import { CONTEXT_SWITCH_COST_NS, COPY_NS_PER_KIB, IRQ_COST_NS, NATIVE_STEP_COST_NS, SYSCALL_COST_NS, TIMESLICE_NS } from './costs';
+import { CONTEXT_SWITCH_COST_NS, COPY_NS_PER_KIB, IRQ_COST_NS, NATIVE_STEP_COST_NS, SYSCALL_COST_NS } from './costs';
 import { ENOSYS, errnoName } from './errno';
 import type { OpenFile } from './file';
 import { KERN_DEBUG, KERN_ERR, Klog } from './klog';
@@ -27,6 +29,8 @@ import { deliverSignals, hasDeliverableSignal, signalReturn } from './signal';
 import { syscallByNumber, type SyscallAbi } from './syscalls/table';
 import type { Task } from './task';
 import { isBlock, type Block } from './wait';
+import { allowedOn, type CpuRunQueue, RunQueues } from './sched/run-queues';
+import { sliceNsForNice } from './sched/weights';
 
 /** Opens a character device by its rdev: returns the open file or -errno. */
 export type DeviceOpen = (task: Task, flags: number, path: string) => OpenFile | number;
@@ -39,7 +43,8 @@ const MAX_STEPS_PER_SLICE = 1_000_000;
 export class Kernel implements Guest {
   readonly klog: Klog;
   readonly tasks = new Map<number, Task>();
-  readonly runQueue: Task[] = [];
+  /** One run queue and one virtual clock per vCPU (`-smp N`). */
+  readonly rq: RunQueues;
   readonly devices = new Map<number, DeviceOpen>();
   readonly irqHandlers = new Map<number, { name: string; handler: () => void; count: number }>();
   readonly random: Prng;
@@ -51,6 +56,9 @@ export class Kernel implements Guest {
   ptys!: PtyTable;
   /** The PCI subsystem (drivers/pci), once probed at boot. */
   pci: KernelPci | undefined;
+  /** The IPv4 stack (guest/net/inet), created at boot with `lo` and every probed NIC. */
+  net: IpStack | undefined;
+  /** The task whose step is executing (on the CPU `rq.active`). */
   current: Task | undefined;
   nextPid = 1;
   hostname = '(none)';
@@ -76,12 +84,24 @@ export class Kernel implements Guest {
     this.klog = new Klog(() => machine.scheduler.now);
     this.random = machine.prng.fork('kernel');
     this.elfAbi = machine.description.arch === 'aarch64' ? 'generic' : 'x86_64';
+    this.rq = new RunQueues(machine.description.smp);
     const epoch = machine.description.extra['epoch'];
     if (typeof epoch === 'number' && Number.isSafeInteger(epoch) && epoch >= 0) this.epochAtBootS = epoch;
   }
 
+  /** Virtual time as the running task sees it: its CPU's clock (the machine's when no task runs). */
   get now(): number {
-    return this.machine.scheduler.now;
+    return this.rq.active?.clockNs ?? this.machine.scheduler.now;
+  }
+
+  /** Runnable tasks waiting in the run queues (the running ones not included). */
+  get runQueue(): readonly Task[] {
+    return this.rq.cpus.flatMap((c) => c.queue.filter((t) => t.state === 'runnable'));
+  }
+
+  /** The CPU the task being stepped runs on (0 outside a step). */
+  get currentCpu(): number {
+    return this.rq.active?.id ?? 0;
   }
 
   /** CLOCK_REALTIME in ns: the fixed boot epoch plus virtual uptime (file times use it). */
@@ -103,21 +123,34 @@ export class Kernel implements Guest {
 
   runSlice(limitNs: number): boolean {
     if (this.panicked) return false;
+    this.rq.syncTo(this.machine.scheduler.now);
     let didWork = this.handleInterrupts(limitNs);
-    for (let steps = 0; steps < MAX_STEPS_PER_SLICE && this.now < limitNs && this.machine.powerState === 'running'; ) {
-      const t = this.pickNext();
-      if (!t) break;
+    // Picks count too (a pick that runs no step still costs a context switch), so a panic cannot spin.
+    for (let steps = 0, picks = 0; steps < MAX_STEPS_PER_SLICE && picks < 4 * MAX_STEPS_PER_SLICE && !this.panicked &&
+      this.machine.powerState === 'running'; picks++) {
+      this.rq.balanceIdle(this.machine.scheduler.now);
+      // No CPU runs past a pending event (a timer a task just set): the machine fires it first.
+      const cpu = this.rq.pick(Math.min(limitNs, this.machine.scheduler.nextEventTime() ?? Infinity));
+      if (!cpu) break;
       didWork = true;
-      steps += this.runTask(t, limitNs);
+      steps += this.stepCpu(cpu, limitNs);
     }
+    this.machine.scheduler.advanceTo(Math.min(limitNs, this.rq.globalNs()));
     return didWork;
   }
 
-  /** Advances virtual time by `ns`, never past `limitNs`. */
+  /**
+   * Advances the running CPU's clock by `ns` (CPU 0's outside a task step), never past
+   * `limitNs` or a pending event; the machine clock follows the slowest busy CPU.
+   */
   charge(ns: number, limitNs: number, t?: Task): void {
-    const target = Math.min(this.now + ns, limitNs);
-    if (t) t.usage.stimeNs += target - this.now;
-    this.machine.scheduler.advanceTo(target);
+    const cpu = this.rq.active ?? this.rq.cpus[0];
+    const from = Math.max(cpu.clockNs, this.machine.scheduler.now);
+    const next = this.machine.scheduler.nextEventTime();
+    const target = Math.max(from, Math.min(from + ns, limitNs, next ?? Infinity));
+    if (t) t.usage.stimeNs += target - from;
+    cpu.clockNs = target;
+    this.machine.scheduler.advanceTo(Math.min(target, this.rq.globalNs()));
   }
 
   /** Accounts for copying `bytes` between user memory and the kernel. */
@@ -129,7 +162,16 @@ export class Kernel implements Guest {
     if (t.state === 'zombie' || t.state === 'stopped') return;
     this.cancelSleep(t);
     t.state = 'runnable';
-    if (t !== this.current && !this.runQueue.includes(t)) this.runQueue.push(t);
+    this.rq.enqueue(t, this.now);
+  }
+
+  /** Puts a runnable task where its (new) affinity allows: off a forbidden queue, or preempted. */
+  reviewAffinity(t: Task): void {
+    if (t.queuedOn >= 0 && !allowedOn(t, t.queuedOn)) {
+      this.rq.dequeue(t);
+      this.rq.enqueue(t, this.now);
+    }
+    if (t.runningOn >= 0 && !allowedOn(t, t.runningOn)) t.sliceLeftNs = 0;
   }
 
   /** Parks `t` on the queues of `b` until woken (or until its deadline). */
@@ -179,25 +221,30 @@ export class Kernel implements Guest {
     return taken > 0;
   }
 
-  private pickNext(): Task | undefined {
-    while (this.runQueue.length > 0) {
-      const t = this.runQueue.shift()!;
-      if (t.state === 'runnable') return t;
-    }
-    return undefined;
-  }
-
-  /** Runs `t` until it blocks, exits, uses up its slice or time reaches the limit. */
-  private runTask(t: Task, limitNs: number): number {
-    if (this.current !== t) {
+  /**
+   * One step of the task on `cpu` (switching to the next queued task first if it has none).
+   * The task keeps the CPU until it blocks, exits, uses up its slice or the CPU reaches the limit.
+   */
+  private stepCpu(cpu: CpuRunQueue, limitNs: number): number {
+    this.rq.active = cpu;
+    let t = cpu.curr;
+    if (!t) {
+      t = cpu.dequeue();
+      if (!t) return this.leaveCpu(0);
+      cpu.curr = t;
+      t.runningOn = cpu.id;
+      t.lastCpu = cpu.id;
       this.contextSwitches++;
+      cpu.switches++;
       this.charge(CONTEXT_SWITCH_COST_NS, limitNs);
+      if (t.sliceLeftNs <= 0) t.sliceLeftNs = sliceNsForNice(t.nice);
     }
     this.current = t;
-    if (t.sliceLeftNs <= 0) t.sliceLeftNs = TIMESLICE_NS;
     let steps = 0;
-    while (t.state === 'runnable' && this.now < limitNs && t.sliceLeftNs > 0 && !this.panicked) {
+    // Step on while this CPU stays the one furthest behind (what picking again would choose).
+    while (this.keepsCpu(t, limitNs) && (steps === 0 || this.staysPicked(cpu, limitNs))) {
       const before = this.now;
+      const userBefore = t.usage.utimeNs;
       try {
         this.step(t, limitNs);
       } catch (e) {
@@ -205,15 +252,43 @@ export class Kernel implements Guest {
         this.klog.printk(`BUG: ${t.comm}[${t.pid}]: ${(e as Error).message ?? String(e)}`, KERN_ERR);
         killForFault(this, t, e);
       }
-      t.sliceLeftNs -= this.now - before;
+      const spent = this.now - before;
+      t.sliceLeftNs -= spent;
+      const user = Math.min(spent, t.usage.utimeNs - userBefore);
+      cpu.userNs += user;
+      cpu.systemNs += spent - user;
       steps++;
-      if (this.machine.powerState !== 'running') break;
+      if (this.machine.powerState !== 'running' || steps >= MAX_STEPS_PER_SLICE) break;
     }
+    // Reaching the end of the machine's slice is not a preemption: the task keeps its CPU.
+    if (!this.keepsCpu(t, Infinity) || this.machine.powerState !== 'running') this.putPrev(cpu, t);
+    return this.leaveCpu(steps);
+  }
+
+  /** Whether the run loop would pick `cpu` again: before the limit and any pending event, furthest behind, no idle balancing due. */
+  private staysPicked(cpu: CpuRunQueue, limitNs: number): boolean {
+    if (cpu.clockNs >= Math.min(limitNs, this.machine.scheduler.nextEventTime() ?? Infinity)) return false;
+    return this.rq.count === 1 || this.rq.aheadOfAll(cpu);
+  }
+
+  private keepsCpu(t: Task, limitNs: number): boolean {
+    return t.state === 'runnable' && this.now < limitNs && t.sliceLeftNs > 0 && !this.panicked;
+  }
+
+  /** The task leaves its CPU: back to the end of a queue if still runnable. */
+  private putPrev(cpu: CpuRunQueue, t: Task): void {
+    cpu.curr = undefined;
+    t.runningOn = -1;
     if (t.state === 'runnable') {
       if (t.sliceLeftNs <= 0) t.usage.nivcsw++;
-      this.runQueue.push(t);
+      if (allowedOn(t, cpu.id)) cpu.enqueue(t);
+      else this.rq.enqueue(t, this.now);
     } else if (t.state === 'sleeping') t.usage.nvcsw++;
+  }
+
+  private leaveCpu(steps: number): number {
     this.current = undefined;
+    this.rq.active = undefined;
     return steps;
   }
 
@@ -231,6 +306,7 @@ export class Kernel implements Guest {
       if (deliverSignals(this, t) || t.pendingTrap !== before) return;
     }
     const trap = t.pendingTrap;
+    if (trap.nr === NATIVE_COMPUTE_NR && !t.cpu) return runCompute(this, t, trap, limitNs);
     this.extraCostNs = 0;
     const res = this.dispatch(t, t.cpu ? this.elfAbi : 'generic', trap.nr, trap.args);
     this.charge(SYSCALL_COST_NS + this.extraCostNs, limitNs, t);

@@ -5,7 +5,7 @@ import type { NativeEntry, NativeProgram } from '../abi/native';
 import { EAGAIN, EINVAL, ENOMEM } from './errno';
 import { KERN_ERR, KERN_INFO } from './klog';
 import type { Kernel } from './kernel';
-import { AddressSpace, MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, STACK_SIZE_BYTES, STACK_TOP } from './mm/address-space';
+import { AddressSpace, copyOnWriteForkEnabled, MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE, STACK_SIZE_BYTES, STACK_TOP } from './mm/address-space';
 import { FdTable } from './fd-table';
 import { sendSignal } from './signal';
 import { SIGCHLD, SIGHUP, SIGCONT, SIGSEGV, SIG_IGN, SA_NOCLDWAIT } from './signal-defs';
@@ -88,6 +88,8 @@ export function doClone(k: Kernel, parent: Task, flags: number, childEntry: Nati
   inheritFromParent(child, parent, flags);
   if (parent.cpu) {
     child.cpu = cloneCpu(k, parent.cpu, mm, newSp);
+    // Same frames (copy-on-write) at the same addresses: the parent's decoded code holds for the child.
+    if (!(flags & CLONE_VM) && copyOnWriteForkEnabled()) child.cpu.adoptCodeFrom(parent.cpu);
     child.argv = parent.argv;
     child.envp = parent.envp;
   } else startNative(child, childEntry!, parent.argv, parent.envp);
@@ -119,6 +121,8 @@ function inheritFromParent(child: Task, parent: Task, flags: number): void {
   child.sigBlocked = parent.sigBlocked;
   parent.sigActions.forEach((a, i) => (child.sigActions[i] = { ...a }));
   child.exitSignal = flags & 0xff;
+  child.nice = parent.nice;
+  child.cpusAllowed = parent.cpusAllowed;
   child.vforkParent = flags & CLONE_VFORK ? parent : undefined;
 }
 

@@ -4,6 +4,8 @@
 
 import { VirtioBlkDriver, VIRTIO_ID_BLOCK } from '../drivers/virtio/blk';
 import { probeVirtio } from '../drivers/virtio/probe';
+import { allocMsiVectors, type MsiVector } from '../drivers/virtio/msi';
+import type { VirtioTransport } from '../drivers/virtio/transport';
 import { capacityLine, DiskTable, formatProcPartitions, type BlockNode } from '../block/disks';
 import { Ext2 } from '../fs/ext2/ext2';
 import { Ext2Mount } from '../fs/ext2-vfs';
@@ -39,12 +41,17 @@ export function probeStorage(k: Kernel): void {
   probeVirtio(k.machine).forEach((t, index) => {
     if (t.deviceType !== VIRTIO_ID_BLOCK) return;
     const dev = `virtio_blk virtio${index}`;
-    const d = VirtioBlkDriver.init(t, k.machine.ram, () => k.frames.alloc());
+    const msix = useMsix(k, t, 2);
+    const d = VirtioBlkDriver.init(t, k.machine.ram, () => k.frames.alloc(), () => waitForDeviceEvent(k));
     if (typeof d === 'string') {
       k.klog.printk(d, KERN_ERR);
       return;
     }
-    if (t.irq !== undefined) addIrqHandler(k, t.irq, `virtio${index}`, () => d.handleIrq());
+    if (msix) {
+      // Linux's vectors: configuration changes, then the request queue.
+      addIrqHandler(k, msix[0].hwirq, `virtio${index}-config`, () => undefined);
+      addIrqHandler(k, msix[1].hwirq, `virtio${index}-req.0`, () => d.handleIrq());
+    } else if (t.irq !== undefined) addIrqHandler(k, t.irq, `virtio${index}`, () => d.handleIrq());
     k.klog.printk(`${dev}: 1/0/0 default/read/poll queues`);
     const { disk, log } = s.disks.add(d);
     k.klog.printk(`${dev}: ${capacityLine(disk.name, d.sizeBytes, d.logicalBlockBytes)}`);
@@ -53,11 +60,38 @@ export function probeStorage(k: Kernel): void {
   });
 }
 
+/**
+ * MSI-X for a PCI function INTx cannot reach (behind a bridge, where the firmware tables route
+ * nothing), so its driver takes interrupts instead of polling. Functions on the root bus keep
+ * INTx (Linux would use MSI-X there too; see docs/storage.md).
+ */
+export function useMsix(k: Kernel, t: VirtioTransport, vectors: number): MsiVector[] | undefined {
+  if (t.irq !== undefined || !t.enableMsix) return undefined;
+  const v = allocMsiVectors(k.machine, vectors);
+  return v && t.enableMsix(v.map((x) => x.message)) ? v : undefined;
+}
+
+/**
+ * A driver waiting for its device: the CPU's clock moves to the next scheduled event and the
+ * event fires (a request's completion raises the device's interrupt there). The task keeps the
+ * CPU meanwhile, as a polling driver would; false when nothing is pending.
+ */
+function waitForDeviceEvent(k: Kernel): boolean {
+  const s = k.machine.scheduler;
+  const next = s.nextEventTime();
+  if (next === undefined) return false;
+  k.charge(Math.max(0, next - k.now), Infinity, k.current);
+  s.runNext();
+  return true;
+}
+
 /** Raw reads and writes of /dev/vdX through the buffer cache (what dd if=/dev/vda does). */
 function blockFileOps(n: BlockNode): FileOps {
   const size = n.sectors * 512;
   return {
     seekable: true,
+    // lseek(fd, 0, SEEK_END) gives the device size, as blkdev's llseek does.
+    sizeBytes: () => size,
     read: (f, len) => {
       const count = Math.max(0, Math.min(len, size - f.pos));
       const out = new Uint8Array(count);
@@ -79,7 +113,7 @@ function blockFileOps(n: BlockNode): FileOps {
 }
 
 /** Registers `handler` on `irq`, sharing the line with a handler already there (INTx is shared). */
-function addIrqHandler(k: Kernel, irq: number, name: string, handler: () => void): void {
+export function addIrqHandler(k: Kernel, irq: number, name: string, handler: () => void): void {
   const prev = k.irqHandlers.get(irq);
   if (prev) {
     const before = prev.handler;
@@ -160,7 +194,16 @@ export function mountExt2(k: Kernel, sourceNode: FsNode | undefined, readonly: b
     return m.errno;
   }
   s.mounts.set(m.root, { mount: m, node });
+  // ext2 is served by the ext4 driver on Debian's kernels (CONFIG_EXT4_USE_FOR_EXT2), which logs so.
+  k.klog.printk(`EXT4-fs (${node.name}): mounting ext2 file system using the ext4 subsystem`);
+  k.klog.printk(`EXT4-fs (${node.name}): mounted filesystem ${fsUuid(ext2)} ${readonly ? 'ro' : 'r/w'} without journal. Quota mode: none.`);
   return m.root;
+}
+
+/** The superblock's s_uuid as %pU prints it. */
+function fsUuid(e: Ext2): string {
+  const h = Buffer.from(e.fs.sb.raw.subarray(104, 120)).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** umount of an ext2 root: write back, mark clean, flush the disk. Always 0 (errors are logged). */
@@ -173,6 +216,7 @@ export function umountExt2(k: Kernel, root: FsNode): number {
   const f = m.node.disk.cache.sync();
   m.node.disk.cache.dropClean();
   s.mounts.delete(root);
+  k.klog.printk(`EXT4-fs (${m.node.name}): unmounting filesystem ${fsUuid(m.mount.ext2)}.`);
   // As in Linux, umount goes through even when write-back failed; the failure is logged.
   const err = r !== 0 ? r : u !== 0 ? u : f;
   if (err !== 0) k.klog.printk(`EXT2-fs (${m.node.name}): error ${-err} writing back on umount`, KERN_ERR);

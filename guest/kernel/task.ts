@@ -116,6 +116,16 @@ export class Task implements Waiter {
   startTimeNs = 0;
   /** Virtual time left in the current time slice. */
   sliceLeftNs = 0;
+  /** Nice level (-20..19): its CFS weight sets the task's time slice (sched/weights.ts). */
+  nice = 0;
+  /** CPUs the task may run on (bit N = CPU N); undefined allows all (sched_setaffinity). */
+  cpusAllowed: bigint | undefined;
+  /** The CPU the task last ran or was queued on (-1: never placed). */
+  lastCpu = -1;
+  /** The CPU whose run queue holds the task, or -1. */
+  queuedOn = -1;
+  /** The CPU running the task, or -1. */
+  runningOn = -1;
   readonly childWait: WaitQueue;
   /** Set in a CLONE_VFORK child until it execs or exits; its parent sleeps on vforkDone. */
   vforkParent: Task | undefined;

@@ -63,6 +63,8 @@ export function cloneThread(k: Kernel, parent: Task, flags: number, childEntry: 
   child.sigBlocked = parent.sigBlocked;
   child.sigActions = parent.sigActions;
   child.exitSignal = 0;
+  child.nice = parent.nice;
+  child.cpusAllowed = parent.cpusAllowed;
   if (parent.cpu) {
     child.cpu = cloneCpu(k, parent.cpu, parent.mm, newSp);
     child.argv = parent.argv;

@@ -26,6 +26,8 @@ export interface RecvResult {
   readonly from?: SockAddr;
   /** True when the datagram was longer than the buffer (MSG_TRUNC in msg_flags). */
   readonly truncated?: boolean;
+  /** The whole datagram's length when truncated (recv with MSG_TRUNC returns it). */
+  readonly fullLengthBytes?: number;
 }
 
 /** MSG_* flags the families honour (asm-generic values). */

@@ -26,6 +26,8 @@ export interface BootOptions {
   input?: string[];
   untilNs?: number;
   description?: Partial<MachineDescription>;
+  /** Called with the machine before it runs, so a test can watch devices while the guest runs. */
+  onMachine?: (m: Machine) => void;
 }
 
 export interface BootResult {
@@ -40,6 +42,7 @@ export function bootMachine(opts: BootOptions = {}): BootResult {
   let i = 0;
   for (const [path, main] of Object.entries(opts.programs ?? {})) registry.register(`prog${i++}`, main, [path]);
   const m = new Machine(testDescription(opts.type ?? 'virt', opts.description), opts.seed ?? 1);
+  opts.onMachine?.(m);
   let kernel: Kernel | undefined;
   const factory = createGuestWith({ registry, initrd: opts.initrd });
   m.start((machine) => {

@@ -2,9 +2,12 @@
 // layout: /bin for most applets, /sbin for system ones), for the kernel's registry.
 
 import type { NativeEntry } from '../abi/native';
+import { AI_PROGRAMS } from './ai/index';
 import { APPLETS } from './applets/index';
 import { initMain } from './init';
 import { shMain } from './sh/main';
+import { program } from './libc/runtime';
+import { system1 } from './ai/system1';
 
 export interface UserlandProgram {
   name: string;
@@ -12,10 +15,13 @@ export interface UserlandProgram {
   paths: string[];
 }
 
-const SBIN = new Set(['init', 'mount', 'umount', 'poweroff', 'reboot', 'halt', 'lspci', 'sysctl', 'ifconfig']);
+const SBIN = new Set(['init', 'mount', 'umount', 'poweroff', 'reboot', 'halt', 'lspci', 'sysctl', 'ifconfig', 'modprobe', 'insmod', 'rmmod', 'lsmod', 'route', 'ip', 'udhcpc', 'httpd']);
 
 export const USERLAND_PROGRAMS: readonly UserlandProgram[] = [
   { name: 'sh', main: shMain, paths: ['/bin/sh', '/bin/ash'] },
-  { name: 'init', main: initMain, paths: ['/sbin/init'] },
+  // Also /init, where an initramfs keeps its init (the kernel's rdinit default), as on real Linux.
+  { name: 'init', main: initMain, paths: ['/sbin/init', '/init'] },
   ...APPLETS.map(([name, main]) => ({ name, main, paths: [SBIN.has(name) ? `/sbin/${name}` : `/bin/${name}`] })),
+  ...AI_PROGRAMS,
+  { name: 'system1', main: program(system1), paths: ['/usr/bin/system1'] },
 ];

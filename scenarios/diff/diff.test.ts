@@ -63,6 +63,21 @@ describe('twinbox diff', () => {
     expect(blocks.map((b) => b.text)).toEqual(['a\n/ #', 'b\nx']);
   });
 
+  it('ignores where a step marker cut a line (mid-line, or between CR and LF)', () => {
+    const whole = '### step 1 line 1 t=0: send "x"\nx\r\nab\r\ncd\r\n/ # \n### step 2 line 2 t=1: expect "/ # "\n';
+    const cutMid = '### step 1 line 1 t=0: send "x"\nx\r\na\n### step 2 line 2 t=1: expect "b"\nb\r\ncd\r\n/ # \n';
+    const cutCrLf = '### step 1 line 1 t=0: send "x"\nx\r\nab\r\n### step 2 line 2 t=1: expect "b"\n\ncd\r\n/ # \n';
+    const text = (t: string) => answerBlocks(splitSteps(t), [])[0].text;
+    expect(text(cutMid)).toBe(text(whole));
+    expect(text(cutCrLf)).toBe(text(whole));
+    expect(text(whole)).toBe('x\nab\ncd\n/ #');
+  });
+
+  it('keeps a marker line of a step (### status ...) on a line of its own', () => {
+    const t = '### step 1 line 1 t=0: send "x"\nx\r\n/ # \x1b[6n\n### step 2 line 2 t=1: status running\n### status running\n';
+    expect(answerBlocks(splitSteps(t), [])[0].text).toBe('x\n/ #\n### status running');
+  });
+
   it('marks lines present on one side only', () => {
     const text = sideBySide('a\nb\n', 'a\n', { widthChars: 60, leftTitle: 'L', rightTitle: 'R' });
     expect(text.split('\n')[2]).toMatch(/^b\s+<$/);

@@ -33,7 +33,23 @@ export function splitSteps(transcript: string): StepSegment[] {
     out[i].text = out[i].text.slice(0, m.index) + '\n';
     out[i + 1].text = m[0].replace(/\n$/, '') + out[i + 1].text;
   }
+  for (let i = 0; i + 1 < out.length; i++) dropMarkerNewline(out[i], out[i + 1]);
   return out;
+}
+
+/**
+ * A marker that lands mid-line starts a line of its own, adding a newline the guest never
+ * wrote (the terminal ends its lines with CR LF). Where the output goes on in the next step,
+ * that newline goes, so when the marker falls (on one backend only) does not show as a
+ * difference: after a line without its CR, or between the CR and LF of a line end.
+ */
+function dropMarkerNewline(seg: StepSegment, next: StepSegment): void {
+  const t = seg.text;
+  // The next step opens with a marker line of its own (`### status running`): the newline is the marker's.
+  if (!t.endsWith('\n') || t === '\n' || next.text.startsWith('### ')) return;
+  const midLine = !t.endsWith('\r\n') && next.text !== '';
+  const splitCrLf = t.endsWith('\r\n') && next.text.startsWith('\n');
+  if (midLine || splitCrLf) seg.text = t.slice(0, -1);
 }
 
 function splitAtMarkers(transcript: string): StepSegment[] {

@@ -3,7 +3,10 @@
 // against the registered handlers. The schema settled the shapes; this settles meanings.
 
 import { parseDurationNs } from './duration';
+import { isRunState, RUN_STATES } from '../../emulator/backends/qemu/qmp-status';
 import { faultHandler, registeredFaultKinds } from './faults';
+// Registers the `link` and `pcap` fault kinds.
+import './net-faults';
 import { parseKeys } from './keys';
 import { formatPath, type Locate, type PathSegment } from './paths';
 import { splitShellWords } from '../../emulator/machine/description/shell-words';
@@ -79,6 +82,11 @@ function buildStep(raw: unknown, index: number, locate: Locate): Step {
       return hostStep(base, value, at);
     case 'fault':
       return faultStep(base, v, at);
+    case 'screenshot':
+      return screenshotStep(base, value, at);
+    case 'status':
+      if (!isRunState(value)) throw new BuildError(at, `status '${String(value)}' is not a QEMU run state (${RUN_STATES.join(', ')})`);
+      return { ...base, kind, expect: value };
     default:
       throw new BuildError(path, `unknown step '${kind}'`);
   }
@@ -181,4 +189,14 @@ function duration(value: unknown, at: PathSegment[]): number {
 
 function durationOr(value: unknown, fallbackNs: number, at: PathSegment[]): number {
   return value === undefined ? fallbackNs : duration(value, at);
+}
+
+/** `screenshot: NAME.png` or `screenshot: {file: NAME.png, display: N}`: a PNG file name, no directories. */
+function screenshotStep(base: Base, value: unknown, at: PathSegment[]): Step {
+  const v = (typeof value === 'object' && value !== null ? value : { file: value }) as Obj;
+  const file = String(v.file ?? '');
+  if (!/^[A-Za-z0-9._-]+\.png$/.test(file) || file.startsWith('.')) throw new BuildError([...at, 'file'], `screenshot file '${file}' must be a NAME.png (letters, digits, . _ -)`);
+  const display = v.display === undefined ? 0 : Number(v.display);
+  if (!Number.isInteger(display) || display < 0 || display > 15) throw new BuildError([...at, 'display'], 'display is 0..15');
+  return { ...base, kind: 'screenshot', file, display };
 }

@@ -21,6 +21,8 @@ export interface EngineContext {
   cursor: number;
   readonly vars: Record<string, string>;
   readonly snapshots: Map<string, SessionSnapshot>;
+  /** Where `screenshot` steps write (`--screenshot-dir`; default OUT/screenshots). */
+  readonly screenshotDir?: string;
 }
 
 export const OK: StepOutcome = { ok: true };
@@ -51,6 +53,8 @@ export function describeStep(step: Step): string {
     case 'restore': return `restore ${step.name}`;
     case 'host': return `host ${step.run}`;
     case 'fault': return `fault ${step.fault}`;
+    case 'screenshot': return `screenshot ${step.file}${step.display ? ` of display ${step.display}` : ''}`;
+    case 'status': return `status ${step.expect}`;
     default: return step.kind;
   }
 }

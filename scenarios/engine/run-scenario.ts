@@ -11,6 +11,8 @@ import { describeStep, type EngineContext, type StepOutcome } from './context';
 import { expectNotStep, expectStep, sendStep, waitStep } from './console-steps';
 import { formatDurationNs } from './duration';
 import { hostStep } from './host-step';
+import { screenshotStep } from './screenshot-step';
+import { statusStep } from './status-step';
 import { bootStep, faultStep, powerOffStep, rebootStep, restoreStep, snapshotStep } from './machine-steps';
 import { lastLines, normalizeTranscript, Transcript } from './transcript';
 import type { Scenario, Step } from './types';
@@ -45,6 +47,8 @@ export interface RunScenarioOptions {
   seed?: number;
   /** Transcript directory; default out/transcripts. */
   outDir?: string;
+  /** Where `screenshot` steps write their PNGs (default OUT_DIR/screenshots). */
+  screenshotDir?: string;
   reporter?: ScenarioReporter;
   /** Overrides the scenario's `timeouts.wall`. */
   wallLimitNs?: number;
@@ -97,7 +101,7 @@ function makeContext(scenario: Scenario, options: RunScenarioOptions, seed: numb
   const baseDir = dirname(resolve(scenario.file));
   return {
     scenario, backend: options.backend, seed, hooks, transcript: new Transcript(), baseDir,
-    session: undefined, cursor: 0, snapshots: new Map(),
+    session: undefined, cursor: 0, snapshots: new Map(), screenshotDir: options.screenshotDir ?? join(outDir, 'screenshots'),
     vars: {
       ...scenario.vars, seed: String(seed), name: scenario.name, scenario_dir: baseDir, out_dir: resolve(outDir), assets: DEFAULT_CACHE,
     },
@@ -133,6 +137,8 @@ function dispatch(ctx: EngineContext, step: Step): Promise<StepOutcome> | StepOu
     case 'restore': return restoreStep(ctx, step);
     case 'host': return hostStep(ctx, step);
     case 'fault': return faultStep(ctx, step);
+    case 'screenshot': return screenshotStep(ctx, step);
+    case 'status': return statusStep(ctx, step);
   }
 }
 

@@ -59,6 +59,8 @@ export interface SuiteOptions {
   backend: Backend;
   seed?: number;
   outDir?: string;
+  /** Where `screenshot` steps write (default OUT_DIR/screenshots). */
+  screenshotDir?: string;
   reporter: SuiteReporter;
 }
 

@@ -2,6 +2,8 @@
 // time on the simulator), regexes compiled, and every step tagged with its source line so
 // a failure can point at it.
 
+import type { RunState } from '../../emulator/backends/qemu/qmp-status';
+
 export type MachineSpec = { kind: 'args'; args: string[] } | { kind: 'profile'; path: string };
 
 export type Pattern = { kind: 'text'; text: string } | { kind: 'regex'; source: string; flags: string };
@@ -27,6 +29,8 @@ export type Step = StepBase &
     | { kind: 'restore'; name: string }
     | { kind: 'host'; run: string; exit: number; output?: Pattern; timeoutNs?: number }
     | { kind: 'fault'; fault: string; params: Record<string, unknown> }
+    | { kind: 'screenshot'; file: string; display: number }
+    | { kind: 'status'; expect: RunState }
   );
 
 export type StepKind = Step['kind'];

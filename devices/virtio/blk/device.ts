@@ -8,6 +8,7 @@ import { DEVICE_ID_BLOCK } from '../constants';
 import { readConfigBytes, type VirtioDevice, type VirtioDeviceContext } from '../device';
 import { isQueueFault, readChain, writeChain, type DescriptorChain, type Segment } from '../queue';
 import type { BlockBackend } from './backend';
+import type { BlkServiceQueue } from './timing';
 import {
   BLK_CONFIG_BYTES,
   emitBlkConfig,
@@ -46,6 +47,8 @@ export interface BlkOptions {
   serial?: string;
   /** Logical block size reported in blk_size; 512 unless given. */
   blkSizeBytes?: number;
+  /** Requests complete after a modelled service time (timing.ts); without it, during the kick. */
+  timing?: BlkServiceQueue;
 }
 
 export interface BlkMetrics {
@@ -75,11 +78,13 @@ export class VirtioBlk implements VirtioDevice<BlkState> {
   private readonly serial: Uint8Array;
   private readonly blkSizeBytes: number;
   private ctx: VirtioDeviceContext | undefined;
+  private readonly timing: BlkServiceQueue | undefined;
 
   constructor(
     readonly backend: BlockBackend,
     opts: BlkOptions = {},
   ) {
+    this.timing = opts.timing;
     const blkSize = opts.blkSizeBytes ?? SECTOR_BYTES;
     this.blkSizeBytes = blkSize;
     let f = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_TOPOLOGY;
@@ -137,11 +142,23 @@ export class VirtioBlk implements VirtioDevice<BlkState> {
       const statusSeg = lastByte(chain.writable);
       if (chain.readableBytes < REQ_HEADER_BYTES || !statusSeg) return ctx.fail('virtio-blk request without header or status byte');
       const out = this.execute(ctx, chain);
-      ctx.ram.write8(statusSeg.addr, out);
-      // QEMU reports the whole device-writable length as used, whatever the outcome.
-      q.pushUsed(chain.head, chain.writableBytes);
+      const complete = () => {
+        ctx.ram.write8(statusSeg.addr, out);
+        // QEMU reports the whole device-writable length as used, whatever the outcome.
+        q.pushUsed(chain.head, chain.writableBytes);
+      };
+      if (!this.timing) {
+        complete();
+        continue;
+      }
+      // The data moved now; the driver learns of it (status, used ring, interrupt) when the model says.
+      this.timing.submit(chain.readableBytes + chain.writableBytes - REQ_HEADER_BYTES - 1, () => {
+        if (this.ctx !== ctx) return; // reset meanwhile: the request is gone with the queue
+        complete();
+        ctx.signalUsed(queueIndex);
+      });
     }
-    ctx.signalUsed(queueIndex);
+    if (!this.timing) ctx.signalUsed(queueIndex);
   }
 
   save(): BlkState {

@@ -3,7 +3,7 @@
 // shell sends (BusyBox's line editor asks for the cursor position at every prompt); QMP
 // over a UNIX socket powers off, resets and takes screenshots. Time here is wall time.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
@@ -15,7 +15,10 @@ import { OutputLog } from '../sim/output-log';
 import { InputPacer } from './input-pacer';
 import { buildInvocation, QEMU_PACKAGE, type GuestAssets } from './invocation';
 import { QmpClient } from './qmp';
+import { parseQueryStatus, statusOfPower, type RunStatus } from './qmp-status';
 import { OnlcrUndo } from './onlcr';
+import { parsePpm } from './ppm';
+import { encodePngRgb } from '../../../devices/virtio/gpu/png';
 
 const { Terminal } = xtermHeadless;
 const POLL_MS = 20;
@@ -42,6 +45,7 @@ export class QemuSession implements Session {
   private exited = false;
   private exitInfo = '';
   private boots = 0;
+  private shots = 0;
   private readonly pacer: InputPacer;
 
   private constructor(private readonly config: QemuSessionConfig) {
@@ -64,6 +68,14 @@ export class QemuSession implements Session {
 
   get power(): MachinePower {
     return this.exited ? 'off' : 'running';
+  }
+
+  /** QMP query-status; once QEMU has exited (power-off) the machine is shutdown. */
+  async status(): Promise<RunStatus> {
+    if (this.exited || !this.qmp) return statusOfPower(this.power);
+    const parsed = parseQueryStatus(await this.qmp.execute('query-status'));
+    if (typeof parsed === 'string') throw new Error(parsed);
+    return parsed;
   }
 
   get bootCount(): number {
@@ -153,6 +165,27 @@ export class QemuSession implements Session {
   async screendump(file: string): Promise<void> {
     if (!this.qmp) throw new Error('qemu: no QMP connection');
     await this.qmp.execute('screendump', { filename: file, format: 'png' });
+  }
+
+  /**
+   * The first display as PNG through QMP screendump: PNG directly where QEMU can write it,
+   * else its default PPM converted here.
+   */
+  async screenshot(index = 0): Promise<Uint8Array> {
+    if (!this.qmp) throw new Error('qemu: no QMP connection');
+    if (index !== 0) throw new Error('screenshot: only display 0 on the qemu backend');
+    const n = this.shots++;
+    const png = join(this.workDir, `screendump-${n}.png`);
+    try {
+      await this.qmp.execute('screendump', { filename: png, format: 'png' });
+      return new Uint8Array(readFileSync(png));
+    } catch {
+      const ppm = join(this.workDir, `screendump-${n}.ppm`);
+      await this.qmp.execute('screendump', { filename: ppm });
+      const img = parsePpm(new Uint8Array(readFileSync(ppm)));
+      if (typeof img === 'string') throw new Error(`screendump: ${img}`);
+      return encodePngRgb(img.widthPx, img.heightPx, img.rgb);
+    }
   }
 
   async snapshot(_label: string): Promise<SessionSnapshot> {

@@ -4,6 +4,7 @@
 // All time here is virtual; the only clock is the machine's scheduler.
 
 import { Machine, type RunOptions, type RunStop } from '../../machine/machine';
+import { statusOfPower, type RunStatus } from '../qemu/qmp-status';
 import type { GuestFactory } from '../../machine/guest';
 import type { MachineDescription } from '../../machine/description/types';
 import { Prng } from '../../random/prng';
@@ -57,8 +58,21 @@ export class SimSession implements Session {
     return this.machineNow.scheduler.now;
   }
 
+  /** The scanout of the machine's display `index` (-device virtio-gpu-*) as PNG. */
+  async screenshot(index = 0): Promise<Uint8Array> {
+    const gpu = this.machineNow.devices.gpus[index];
+    const shot = gpu?.device.screenshot();
+    if (!shot) throw new Error(`screenshot: the machine has no display ${index} (add -device virtio-gpu-pci)`);
+    return shot.png;
+  }
+
   get power(): MachinePower {
     return this.machineNow.powerState === 'off' ? 'off' : 'running';
+  }
+
+  /** QMP query-status's answer for this machine: running, or shutdown once powered off. */
+  async status(): Promise<RunStatus> {
+    return statusOfPower(this.power);
   }
 
   get bootCount(): number {

@@ -127,6 +127,20 @@ export class A64Cpu {
     if (this.code.delete(vpn)) this.codeDirty = true;
   }
 
+  /**
+   * Starts with `other`'s decoded code (a fork child whose address space maps the very same
+   * frames copy-on-write: decoding depends only on the word and its pc). A store to such a page
+   * drops the entry in the storing CPU as usual, and copy-on-write gives it its own frame.
+   */
+  adoptCodeFrom(other: A64Cpu): void {
+    for (const [vpn, page] of other.code) this.code.set(vpn, page);
+  }
+
+  /** Drops every cached write translation (pages became copy-on-write), keeping reads and decoded code. */
+  invalidateWrites(): void {
+    this.wTag.fill(NaN);
+  }
+
   invalidateAll(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);

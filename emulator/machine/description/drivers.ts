@@ -58,6 +58,8 @@ const DRIVER_LIST: readonly DriverInfo[] = [
   driver('virtio-net-pci', 'pci-endpoint', BOTH, 'virtio network device (PCI transport)'),
   driver('virtio-gpu-pci', 'pci-endpoint', BOTH, 'virtio GPU without VGA compatibility'),
   driver('virtio-rng-pci', 'pci-endpoint', BOTH, 'virtio entropy source (PCI transport)'),
+  driver('virtio-balloon-pci', 'pci-endpoint', BOTH, 'virtio memory balloon (PCI transport)'),
+  driver('virtio-keyboard-pci', 'pci-endpoint', BOTH, 'virtio keyboard (virtio-input, PCI transport)'),
   driver('virtio-serial-pci', 'pci-endpoint', BOTH, 'virtio console/serial controller (PCI transport)'),
   driver('virtio-scsi-pci', 'pci-endpoint', BOTH, 'virtio SCSI host adapter (PCI transport)'),
   driver('virtio-vga', 'pci-endpoint', Q35, 'virtio GPU with a VGA-compatible front end', { replacesDefaultVga: true }),
@@ -76,6 +78,8 @@ const DRIVER_LIST: readonly DriverInfo[] = [
   driver('pcie-pci-bridge', 'pci-bridge', BOTH, 'PCIe-to-PCI bridge (1b36:000e)'),
   driver('pci-bridge', 'pci-bridge', BOTH, 'PCI-to-PCI bridge (1b36:0001)'),
   driver('intel-iommu', 'system', Q35, 'Intel VT-d IOMMU (DMAR)'),
+  // QEMU's amd-iommu also shows a PCI function (1022:0020); twinbox models only the IVRS side.
+  driver('amd-iommu', 'system', Q35, 'AMD IOMMU (AMD-Vi, IVRS table)'),
   driver('virtio-blk-device', 'virtio-mmio', VIRT, 'virtio block device (MMIO transport)'),
   driver('virtio-net-device', 'virtio-mmio', VIRT, 'virtio network device (MMIO transport)'),
   driver('virtio-gpu-device', 'virtio-mmio', VIRT, 'virtio GPU (MMIO transport)'),

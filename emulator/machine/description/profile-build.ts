@@ -34,6 +34,8 @@ export interface ProfileData {
   hosts?: unknown;
   dns?: unknown;
   'pci-host-devices'?: unknown;
+  /** The simulated host CPU's timing model (guest/llm/cost-model.ts). */
+  'host-cpu'?: unknown;
 }
 
 /** Fields that describe the machine itself; a profile gives these or `qemu`, never both. */
@@ -42,7 +44,7 @@ export const MACHINE_FIELDS = [
   'kernel', 'initrd', 'append', 'nographic', 'noReboot', 'nodefaults',
 ] as const;
 
-export const EXTRA_FIELDS = ['hosts', 'dns', 'pci-host-devices'] as const;
+export const EXTRA_FIELDS = ['hosts', 'dns', 'pci-host-devices', 'host-cpu'] as const;
 
 export interface BuiltProfile {
   desc: MachineDescription;

@@ -37,6 +37,8 @@ interface CommandState {
   noDefaults: boolean;
   vga?: VgaChoice;
   nicNone: boolean;
+  /** -rtc base=DATETIME: the guest's wall clock at power-on, in seconds since the epoch. */
+  rtcEpochS?: number;
 }
 
 type Handler = (state: CommandState, value: string) => string | undefined;
@@ -67,6 +69,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   serial: { takesArg: true, apply: (_s, v) => acceptOnly(v, ['stdio', 'mon:stdio'], 'serial') },
   display: { takesArg: true, apply: (_s, v) => acceptOnly(v, ['none'], 'display') },
   vga: { takesArg: true, apply: applyVga },
+  rtc: { takesArg: true, apply: applyRtc },
 };
 
 /** Options QEMU has that twinbox does not model: refused with a pointer to what it does take. */
@@ -250,9 +253,29 @@ function buildDescription(state: CommandState, machine: MachineType, source: str
     nographic: state.nographic,
     noReboot: state.noReboot,
     noDefaults: state.noDefaults,
-    extra: {},
+    extra: state.rtcEpochS === undefined ? {} : { epoch: state.rtcEpochS },
     source,
   };
+}
+
+/**
+ * -rtc base=utc|localtime|YYYY-MM-DD[THH:MM:SS][,clock=vm]: a date sets the RTC's start (UTC);
+ * utc and localtime keep the fixed default epoch (the simulator has no host clock to follow).
+ */
+function applyRtc(state: CommandState, value: string): string | undefined {
+  const parsed = parseOpts(value, 'base');
+  if (!parsed.ok) return parsed.error;
+  for (const { key, value: v } of parsed.value) {
+    if (key === 'clock' && ['vm', 'host', 'rt'].includes(v)) continue;
+    if (key === 'driftfix' && ['none', 'slew'].includes(v)) continue;
+    if (key !== 'base') return `'${key}' is not supported (twinbox takes -rtc base=...,clock=...)`;
+    if (v === 'utc' || v === 'localtime') continue;
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?$/.exec(v);
+    const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)) : NaN;
+    if (!m || !Number.isFinite(ms) || ms < 0 || new Date(ms).getUTCDate() !== +m[3]) return `invalid date '${v}' (expected YYYY-MM-DDTHH:MM:SS, from 1970)`;
+    state.rtcEpochS = ms / 1000;
+  }
+  return undefined;
 }
 
 const FIELD_OPTION: Record<string, string> = { cpu: '-cpu', smp: '-smp', memory: '-m', machine: '-M' };

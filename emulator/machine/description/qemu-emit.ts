@@ -64,6 +64,7 @@ function machineArgs(desc: MachineDescription): string[] {
   args.push(...vgaArgs(desc), ...nicArgs(desc));
   if (desc.nographic) args.push('-nographic');
   if (desc.noReboot) args.push('-no-reboot');
+  if (typeof desc.extra['epoch'] === 'number') args.push('-rtc', `base=${new Date(desc.extra['epoch'] * 1000).toISOString().slice(0, 19)}`);
   return args;
 }
 

@@ -35,7 +35,8 @@ function problem(path: ProblemPath, message: string): Problem {
 
 /** QEMU's PCI `addr` property: `SLOT[.FN]` in hex, slot 0..1f, function 0..7. */
 export function parsePciAddr(addr: string): { slot: number; fn: number } | undefined {
-  const match = /^(?:0[xX])?([0-9a-fA-F]{1,2})(?:\.([0-7]))?$/.exec(addr);
+  // QEMU reads both fields with strtoul(..., 16), so either may carry 0x (libvirt writes addr=0x2.0x1).
+  const match = /^(?:0[xX])?([0-9a-fA-F]{1,2})(?:\.(?:0[xX])?([0-7]))?$/.exec(addr);
   if (match === null) return undefined;
   const slot = Number.parseInt(match[1] ?? '', 16);
   if (slot > 0x1f) return undefined;

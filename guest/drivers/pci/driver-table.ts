@@ -24,6 +24,11 @@ export interface PciDriverSpec {
   pcieTypes?: readonly PcieTypeName[];
   /** vfio-pci refuses bridges (header type 1). */
   endpointsOnly?: boolean;
+  /**
+   * The loadable module that registers this driver (CONFIG_...=m): it is absent from
+   * /sys/bus/pci/drivers and binds nothing until the module is loaded. Unset: built in.
+   */
+  module?: string;
 }
 
 const cls = (classCode: number, classMask = 0xffffff): PciId => ({ vendorId: ANY_ID, deviceId: ANY_ID, classCode, classMask });
@@ -31,7 +36,7 @@ const dev = (vendorId: number, deviceId: number): PciId => ({ vendorId, deviceId
 
 export const BUILTIN_DRIVERS: readonly PciDriverSpec[] = [
   { name: 'pcieport', ids: [cls(0x060400), cls(0x060401)], dma: false, pcieTypes: ['rootPort', 'upstreamPort', 'downstreamPort'] },
-  { name: 'vfio-pci', ids: [], dma: false, endpointsOnly: true },
+  { name: 'vfio-pci', ids: [], dma: false, endpointsOnly: true, module: 'vfio_pci' },
   { name: 'pci-stub', ids: [], dma: false },
   { name: 'lpc_ich', ids: [dev(0x8086, 0x2918)], dma: true },
   { name: 'i801_smbus', ids: [dev(0x8086, 0x2930)], dma: true },
@@ -43,10 +48,11 @@ export const BUILTIN_DRIVERS: readonly PciDriverSpec[] = [
   { name: 'igb', ids: [dev(0x8086, 0x10c9)], dma: true },
   { name: 'virtio-pci', ids: [{ vendorId: 0x1af4, deviceId: ANY_ID }], dma: true },
   { name: 'bochs-drm', ids: [dev(0x1234, 0x1111)], dma: true },
-  { name: 'i915', ids: [{ vendorId: 0x8086, deviceId: ANY_ID, classCode: 0x030000, classMask: 0xff0000 }], dma: true },
-  { name: 'nouveau', ids: [{ vendorId: 0x10de, deviceId: ANY_ID, classCode: 0x030000, classMask: 0xff0000 }], dma: true },
-  { name: 'amdgpu', ids: [dev(0x1002, 0x73bf)], dma: true },
-  { name: 'snd_hda_intel', ids: [cls(0x040300)], dma: true },
+  { name: 'i915', ids: [{ vendorId: 0x8086, deviceId: ANY_ID, classCode: 0x030000, classMask: 0xff0000 }], dma: true, module: 'i915' },
+  { name: 'nouveau', ids: [{ vendorId: 0x10de, deviceId: ANY_ID, classCode: 0x030000, classMask: 0xff0000 }], dma: true, module: 'nouveau' },
+  { name: 'amdgpu', ids: [dev(0x1002, 0x73bf), dev(0x1002, 0x73df), dev(0x1002, 0x744c)], dma: true, module: 'amdgpu' },
+  { name: 'radeon', ids: [dev(0x1002, 0x6779), dev(0x1002, 0x6798)], dma: true, module: 'radeon' },
+  { name: 'snd_hda_intel', ids: [cls(0x040300)], dma: true, module: 'snd_hda_intel' },
 ];
 
 export interface MatchTarget {

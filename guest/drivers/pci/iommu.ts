@@ -2,14 +2,16 @@
 // -device intel-iommu; an IORT SMMUv3 node with -M virt,iommu=smmuv3) and the command line
 // (intel_iommu=on|off, iommu=pt|nopt, iommu.passthrough=, pcie_acs_override=). Debian's
 // kernels are built with CONFIG_INTEL_IOMMU_DEFAULT_ON unset, so VT-d needs intel_iommu=on;
-// an SMMU is used whenever firmware describes one.
+// an SMMU is used whenever firmware describes one. AMD-Vi (an IVRS table, QEMU's -device
+// amd-iommu) is on by default in Linux: amd_iommu=off turns it off (amd_iommu=on is not one of
+// its options; Linux ignores it, and guides keep writing it).
 
 import type { MachineDescription } from '../../../emulator/machine/description/types';
 import { parseAcsOverride, type AcsOverride } from '../../../emulator/pci/iommu-groups';
 
 export interface IommuConfig {
   /** Which IOMMU Linux drives, if any. */
-  kind: 'intel' | 'smmuv3' | undefined;
+  kind: 'intel' | 'amd' | 'smmuv3' | undefined;
   /** Default domain type: identity (iommu=pt) or DMA translation. */
   passthrough: boolean;
   acsOverride: AcsOverride | undefined;
@@ -44,6 +46,11 @@ export function decideIommu(desc: Pick<MachineDescription, 'machine' | 'devices'
       if (vtd.props['intremap'] === 'on') log.push('DMAR-IR: Enabled IRQ remapping in xapic mode');
     } else if (intelOpts.includes('off')) log.push('DMAR: IOMMU disabled');
   } else if (desc.machine === 'virt' && desc.machineOptions['iommu'] === 'smmuv3') kind = 'smmuv3';
+  const amdVi = desc.machine === 'q35' && !vtd ? desc.devices.find((d) => d.driver === 'amd-iommu') : undefined;
+  if (amdVi && !(p.get('amd_iommu') ?? '').split(',').includes('off')) {
+    kind = 'amd';
+    if (amdVi.props['intremap'] === 'on') log.push('AMD-Vi: Interrupt remapping enabled');
+  }
   if (iommuOpt === 'off') kind = undefined;
   let acsOverride: AcsOverride | undefined;
   const acs = p.get('pcie_acs_override');

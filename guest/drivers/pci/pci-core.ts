@@ -32,7 +32,11 @@ export interface PciDevice {
 
 export class PciDriver {
   readonly dynamicIds: PciId[] = [];
-  constructor(readonly spec: PciDriverSpec) {}
+  /** In /sys/bus/pci/drivers and probing: built-in drivers always, modular ones once loaded. */
+  registered: boolean;
+  constructor(readonly spec: PciDriverSpec) {
+    this.registered = spec.module === undefined;
+  }
   get name(): string {
     return this.spec.name;
   }
@@ -42,6 +46,8 @@ export interface PciCoreHooks {
   log(line: string): void;
   /** A device was bound to or released by a driver (VFIO creates or removes /dev/vfio/N). */
   bindingChanged?(d: PciDevice): void;
+  /** A module registered or unregistered a driver (sysfs adds or drops its directory). */
+  driverRegistered?(drv: PciDriver): void;
 }
 
 export class PciSubsystem {
@@ -84,9 +90,36 @@ export class PciSubsystem {
         }
       }
     }
+    // A built-in vfio-pci takes its ids= from the command line; a modular one from modprobe.
     const vfioIds = /(?:^|\s)vfio-pci\.ids=(\S+)/.exec(cmdline)?.[1];
-    if (vfioIds) for (const pair of vfioIds.split(',')) this.addVfioId(pair);
+    if (vfioIds && this.driver('vfio-pci')?.registered) for (const pair of vfioIds.split(',')) this.addVfioId(pair);
     for (const d of this.devices) this.attach(d);
+  }
+
+  /** A module's init: the driver appears and probes every unbound device it matches (driver_attach). */
+  registerDriver(name: string, params: ReadonlyMap<string, string>): number {
+    const drv = this.driver(name);
+    if (!drv) return -ENODEV;
+    if (drv.registered) return -EEXIST;
+    drv.registered = true;
+    if (name === 'vfio-pci') for (const pair of (params.get('ids') ?? '').split(',')) if (pair) this.addVfioId(pair);
+    this.hooks.driverRegistered?.(drv);
+    for (const d of this.devices) if (!d.driver && this.matches(drv, d)) this.probeWith(drv, d);
+    return 0;
+  }
+
+  /** A module's exit: its devices are released and the driver disappears. */
+  unregisterDriver(name: string): void {
+    const drv = this.driver(name);
+    if (!drv || !drv.registered) return;
+    for (const d of this.devices) if (d.driver === drv) this.release(d);
+    drv.dynamicIds.length = 0;
+    drv.registered = false;
+    this.hooks.driverRegistered?.(drv);
+  }
+
+  registeredDrivers(): PciDriver[] {
+    return this.drivers.filter((d) => d.registered);
   }
 
   private addVfioId(pair: string): void {
@@ -122,15 +155,24 @@ export class PciSubsystem {
     }
     d.driver = drv;
     d.enabled = true;
-    if (drv.name === 'vfio-pci') this.hooks.log(`vfio-pci ${d.dev.bdf}: enabling device`);
+    if (drv.name === 'vfio-pci') this.logVfioProbe(d);
     this.hooks.bindingChanged?.(d);
     return 0;
+  }
+
+  /** vfio_pci_core_register_device: VGA devices go through the VGA arbiter. */
+  private logVfioProbe(d: PciDevice): void {
+    this.hooks.log(`vfio-pci ${d.dev.bdf}: enabling device`);
+    if (d.dev.classCode >>> 8 !== 0x0300) return;
+    if (d.bootVga) this.hooks.log(`vfio-pci ${d.dev.bdf}: vgaarb: deactivate vga console`);
+    this.hooks.log(`vfio-pci ${d.dev.bdf}: vgaarb: changed VGA decodes: olddecodes=io+mem,decodes=io+mem:owns=${d.bootVga ? 'io+mem' : 'none'}`);
   }
 
   /** device_attach: the first driver that matches and probes successfully. */
   attach(d: PciDevice): boolean {
     if (d.driver) return true;
-    const order = [...this.drivers.filter((x) => x.dynamicIds.length > 0), ...this.drivers.filter((x) => x.dynamicIds.length === 0)];
+    const live = this.registeredDrivers();
+    const order = [...live.filter((x) => x.dynamicIds.length > 0), ...live.filter((x) => x.dynamicIds.length === 0)];
     for (const drv of order) if (this.matches(drv, d) && this.probeWith(drv, d) === 0) return true;
     return false;
   }
@@ -138,6 +180,7 @@ export class PciSubsystem {
   /** .../drivers/NAME/bind */
   bind(drv: PciDriver, bdf: string): number {
     const d = this.device(bdf);
+    if (!drv.registered) return -ENODEV;
     if (!d || !this.matches(drv, d)) return -ENODEV;
     if (d.driver) return -EBUSY;
     return this.probeWith(drv, d);

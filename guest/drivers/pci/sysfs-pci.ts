@@ -7,6 +7,7 @@
 import { FsNode } from '../../fs/node';
 import type { Vfs } from '../../fs/vfs';
 import type { FileOps, OpenFile } from '../../kernel/file';
+import { pciModalias } from '../modprobe/modalias';
 import { parseNewId } from './driver-table';
 import type { PciDevice, PciDriver, PciSubsystem } from './pci-core';
 import { formatResourceFile, hexAttr } from './resource-format';
@@ -79,7 +80,21 @@ export class PciSysfs {
       this.deviceAttrs(dir, d);
       this.link(busDevices, d.dev.bdf, `../../../devices/${d.sysPath}`);
     }
-    for (const drv of this.pci.drivers) this.driverDir(driversDir, drv);
+    // Built-in drivers are always there; a module's appears while it is loaded.
+    const modular = new Map<string, FsNode>();
+    for (const drv of this.pci.drivers) {
+      if (drv.spec.module === undefined) this.driverDir(this.dir(driversDir, drv.name), drv);
+      else {
+        const dir = new FsNode(driversDir.fs, 'dir', 0o755, this.vfs.nowNs());
+        dir.parent = driversDir;
+        this.driverDir(dir, drv);
+        modular.set(drv.name, dir);
+      }
+    }
+    driversDir.dynamic = {
+      list: () => this.pci.drivers.filter((d) => d.registered && modular.has(d.name)).map((d) => d.name),
+      lookup: (name) => (this.pci.driver(name)?.registered ? modular.get(name) : undefined),
+    };
     this.attr(busPci, 'drivers_probe', 0o200, undefined, (t) => this.driversProbe(t));
     this.attr(busPci, 'drivers_autoprobe', 0o644, () => (this.pci.autoprobe ? '1\n' : '0\n'), (t) => {
       this.pci.autoprobe = t.trim() !== '0';
@@ -101,6 +116,7 @@ export class PciSysfs {
     // pci_dev_attrs_are_visible: boot_vga exists for VGA-class devices only.
     if (dev.classCode >>> 8 === 0x0300) ro('boot_vga', () => (d.bootVga ? '1\n' : '0\n'));
     ro('numa_node', () => '-1\n');
+    ro('modalias', () => pciModalias({ ...dev, subVendorId: d.subVendorId, subDeviceId: d.subDeviceId }) + '\n');
     ro('resource', () => formatResourceFile(d.resources, dev.isBridge));
     const cfgSize = dev.pcieType !== undefined ? 4096 : 256;
     this.attr(dir, 'config', 0o644, () => this.readConfig(d, cfgSize), undefined, cfgSize);
@@ -138,8 +154,7 @@ export class PciSysfs {
     return 0;
   }
 
-  private driverDir(parent: FsNode, drv: PciDriver): void {
-    const dir = this.dir(parent, drv.name);
+  private driverDir(dir: FsNode, drv: PciDriver): void {
     const bdfOf = (t: string) => t.trim();
     this.attr(dir, 'bind', 0o200, undefined, (t) => this.pci.bind(drv, bdfOf(t)));
     this.attr(dir, 'unbind', 0o200, undefined, (t) => this.pci.unbind(drv, bdfOf(t)));

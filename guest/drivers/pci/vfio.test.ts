@@ -128,7 +128,7 @@ describe('PCI driver binding and VFIO on a dual-GPU host', () => {
       r.removeId = yield* put(u, '/sys/bus/pci/drivers/vfio-pci/remove_id', '10de 2484');
       r.removeAgain = yield* put(u, '/sys/bus/pci/drivers/vfio-pci/remove_id', '10de 2484');
       r.badId = yield* put(u, '/sys/bus/pci/drivers/vfio-pci/new_id', 'zz');
-    }, { type: 'q35', description: profile() });
+    }, { type: 'q35', description: { ...profile(), append: `${profile().append} modules-load=vfio-pci` } });
     expect(r.bindWrong).toBe(-ENODEV);
     expect(r.bindBusy).toBe(-EBUSY);
     expect(r.unbind).toBeGreaterThan(0);
@@ -150,9 +150,21 @@ describe('PCI driver binding and VFIO on a dual-GPU host', () => {
     expect(r.badId).toBe(-EINVAL);
   });
 
-  it('vfio-pci.ids= on the command line claims the GPU and its audio at boot', () => {
-    const r: Record<string, string | number> = {};
+  it('vfio-pci is a module: vfio-pci.ids= alone leaves the GPU to nouveau (nothing loads vfio-pci)', () => {
+    const r: Record<string, string> = {};
     const desc = { ...profile(), append: 'console=ttyS0 intel_iommu=on iommu=pt vfio-pci.ids=10de:2484,10de:228b' };
+    runInit(function* (u) {
+      yield* mounts(u);
+      r.gpu = yield* link(u, `${DEV}0000:01:00.0/driver`);
+      r.vfioDir = yield* get(u, '/sys/bus/pci/drivers/vfio-pci/new_id');
+    }, { type: 'q35', description: desc });
+    expect(r.gpu).toBe('../../../../bus/pci/drivers/nouveau');
+    expect(r.vfioDir).toBe('error -2');
+  });
+
+  it('modules-load=vfio-pci loads it before coldplug, with vfio-pci.ids= from the command line (kmod)', () => {
+    const r: Record<string, string | number> = {};
+    const desc = { ...profile(), append: 'console=ttyS0 intel_iommu=on iommu=pt modules-load=vfio-pci vfio-pci.ids=10de:2484,10de:228b' };
     const boot = runInit(function* (u) {
       yield* mounts(u);
       r.gpu = yield* link(u, `${DEV}0000:01:00.0/driver`);

@@ -1,7 +1,8 @@
 // The virtio-blk driver (virtio 1.1 §5.2; Linux's drivers/block/virtio_blk.c, reduced): feature
 // negotiation, one request queue, requests as header + data pages + status byte chains, and
-// the disk presented to the block layer as a sector device. Requests complete synchronously
-// (the driver reaps the used ring right after the kick), so order is program order; the
+// the disk presented to the block layer as a sector device. One request at a time: the driver
+// reaps the used ring right after the kick, or, when the device models service time, waits
+// for the completion (see storage.ts), so order is program order; the
 // device's interrupt (GIC SPI for virtio-mmio, INTx through the GIC or IOAPIC for PCI) is
 // acknowledged by handleIrq and counted in /proc/interrupts.
 
@@ -21,6 +22,8 @@ const SECTOR = 512, PAGE = 4096;
 /** Pages of data per request: 64 KiB, well under QEMU's seg_max. */
 const MAX_REQ_PAGES = 16;
 const EIO = 5, EROFS = 30, EINVAL = 22;
+/** Bound on events waited through for one request (a device that never answers gives EIO). */
+const MAX_WAITS = 100_000;
 
 export class VirtioBlkDriver implements BlockDevice {
   readonly sizeBytes: number;
@@ -37,13 +40,14 @@ export class VirtioBlkDriver implements BlockDevice {
     readonly logicalBlockBytes: number,
     readonly readonly: boolean,
     private readonly canFlush: boolean,
+    private readonly wait: () => boolean,
   ) {
     this.sizeBytes = capacitySectors * SECTOR;
     this.dataPages = dataPages;
   }
 
   /** Initialises the device (§3.1.1); a message when it cannot be driven. */
-  static init(t: VirtioTransport, ram: GuestRam, allocFrame: () => number | undefined): VirtioBlkDriver | string {
+  static init(t: VirtioTransport, ram: GuestRam, allocFrame: () => number | undefined, wait: () => boolean = () => false): VirtioBlkDriver | string {
     t.setStatus(0);
     t.setStatus(STATUS_ACKNOWLEDGE);
     t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER);
@@ -59,7 +63,7 @@ export class VirtioBlkDriver implements BlockDevice {
     if (max === 0) return fail(t, 'no request queue');
     let size = 1;
     while (size * 2 <= Math.min(max, 256)) size *= 2;
-    const q = DriverQueue.create(ram, allocFrame, size, t.irq !== undefined);
+    const q = DriverQueue.create(ram, allocFrame, size, t.irq !== undefined || t.msixEnabled === true);
     const header = allocFrame();
     const pages: number[] = [];
     for (let i = 0; i < MAX_REQ_PAGES; i++) {
@@ -69,7 +73,7 @@ export class VirtioBlkDriver implements BlockDevice {
     if (!q || header === undefined || pages.length < MAX_REQ_PAGES) return fail(t, 'out of memory for the queue');
     t.enableQueue(0, size, q.addrs);
     t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
-    return new VirtioBlkDriver(t, ram, q, header, pages, capacitySectors, logical, (features & F_RO) !== 0n, (features & F_FLUSH) !== 0n);
+    return new VirtioBlkDriver(t, ram, q, header, pages, capacitySectors, logical, (features & F_RO) !== 0n, (features & F_FLUSH) !== 0n, wait);
   }
 
   get where(): string {
@@ -132,7 +136,10 @@ export class VirtioBlkDriver implements BlockDevice {
     if (!this.q.publish(chain)) return -EIO;
     this.requests++;
     this.t.notify(0);
-    const used = this.q.takeUsed();
+    // A device with modelled service time answers later: wait (the kernel lets virtual time run
+    // to the completion event) until the request is in the used ring.
+    let used = this.q.takeUsed();
+    for (let n = 0; !used && n < MAX_WAITS && this.wait(); n++) used = this.q.takeUsed();
     if (!used || used.id !== 0) return -EIO;
     return this.ram.read8(h + 16) === 0 ? 0 : -EIO;
   }

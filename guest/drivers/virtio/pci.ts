@@ -4,12 +4,12 @@
 // device windows through the vendor capabilities, and drive the device through them.
 
 import type { Bus } from '../../../emulator/bus/bus';
-import type { QueueAddrs, VirtioTransport } from './transport';
+import type { MsiMessage, QueueAddrs, VirtioTransport } from './transport';
 
 const VENDOR_VIRTIO = 0x1af4, MODERN_BASE = 0x1040;
 const CAP_VENDOR = 0x09;
 const CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4;
-/** PCI command: memory space and bus master on; INTx enabled (the driver uses INTx, not MSI-X). */
+/** PCI command: memory space and bus master on; INTx enabled unless MSI-X is (enableMsix). */
 const CMD_ENABLE = 0x2 | 0x4;
 const CMD_INTX_DISABLE = 0x400;
 const C = {
@@ -18,6 +18,8 @@ const C = {
   queueDesc: 0x20, queueDriver: 0x28, queueDevice: 0x30,
 } as const;
 const NO_VECTOR = 0xffff;
+const CAP_MSIX = 0x11;
+const MSIX_ENABLE = 0x8000, MSIX_FUNCTION_MASK = 0x4000;
 
 export interface PciLocation {
   bus: number;
@@ -82,6 +84,7 @@ interface Window {
 
 export class VirtioPciDriverTransport implements VirtioTransport {
   readonly where: string;
+  msixEnabled = false;
 
   private constructor(
     private readonly bus: Bus,
@@ -151,7 +154,34 @@ export class VirtioPciDriverTransport implements VirtioTransport {
   setStatus(s: number): void {
     this.bus.write(this.common + C.status, 1, s);
     if (s === 0) return;
-    this.bus.write(this.common + C.msixConfig, 2, NO_VECTOR);
+    this.bus.write(this.common + C.msixConfig, 2, this.msixEnabled ? 0 : NO_VECTOR);
+  }
+
+  /** Programs the MSI-X table (vector i = messages[i]) and turns MSI-X on, INTx off (§4.1.4.3, PCI 6.8.2). */
+  enableMsix(messages: readonly MsiMessage[]): boolean {
+    const cfg = this.cfg;
+    let p = cfg.read(0x06, 2) & 0x10 ? cfg.read(0x34, 1) & 0xfc : 0;
+    for (let n = 0; p !== 0 && n < 48 && cfg.read(p, 1) !== CAP_MSIX; n++) p = cfg.read(p + 1, 1) & 0xfc;
+    if (p === 0 || cfg.read(p, 1) !== CAP_MSIX || messages.length === 0) return false;
+    const control = cfg.read(p + 2, 2);
+    const tableSize = (control & 0x7ff) + 1;
+    const tableReg = cfg.read(p + 4, 4);
+    const bar = barAddress(cfg, tableReg & 7);
+    if (bar === undefined || tableSize < messages.length) return false;
+    const table = bar + (tableReg & ~7);
+    // Masked while the entries are written, then enabled (as pci_msix_enable does).
+    cfg.write(p + 2, 2, control | MSIX_ENABLE | MSIX_FUNCTION_MASK);
+    messages.forEach((m, i) => {
+      const e = table + i * 16;
+      this.bus.write(e, 4, m.address % 0x1_0000_0000);
+      this.bus.write(e + 4, 4, Math.floor(m.address / 0x1_0000_0000));
+      this.bus.write(e + 8, 4, m.data);
+      this.bus.write(e + 12, 4, 0);
+    });
+    cfg.write(p + 2, 2, (control | MSIX_ENABLE) & ~MSIX_FUNCTION_MASK);
+    cfg.write(0x04, 2, cfg.read(0x04, 2) | CMD_INTX_DISABLE);
+    this.msixEnabled = true;
+    return true;
   }
 
   queueMaxSize(index: number): number {
@@ -163,7 +193,7 @@ export class VirtioPciDriverTransport implements VirtioTransport {
     const c = this.common;
     this.bus.write(c + C.queueSelect, 2, index);
     this.bus.write(c + C.queueSize, 2, sizeEntries);
-    this.bus.write(c + C.queueMsix, 2, NO_VECTOR);
+    this.bus.write(c + C.queueMsix, 2, this.msixEnabled ? 1 + index : NO_VECTOR);
     const pairs: Array<[number, number]> = [[C.queueDesc, a.descAddr], [C.queueDriver, a.availAddr], [C.queueDevice, a.usedAddr]];
     for (const [reg, addr] of pairs) {
       this.bus.write(c + reg, 4, addr % 0x1_0000_0000);

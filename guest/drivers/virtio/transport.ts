@@ -30,6 +30,20 @@ export interface VirtioTransport {
   enableQueue(index: number, sizeEntries: number, addrs: QueueAddrs): void;
   notify(index: number): void;
   readConfig(offset: number, size: 1 | 2 | 4): number;
+  /**
+   * Switches a PCI function to MSI-X with `messages` as its vectors, Linux's layout: vector 0
+   * for configuration changes, vector 1 + N for queue N. False when it has no (big enough)
+   * MSI-X table. Only virtio-pci has it.
+   */
+  enableMsix?(messages: readonly MsiMessage[]): boolean;
+  /** True once MSI-X is on: queue interrupts arrive as messages, not on `irq`. */
+  readonly msixEnabled?: boolean;
+}
+
+/** One MSI message: the address the function writes `data` to. */
+export interface MsiMessage {
+  address: number;
+  data: number;
 }
 
 export function readConfig64(t: VirtioTransport, offset: number): number {

@@ -33,11 +33,46 @@ export interface Vma {
   name: string;
   /** Shared areas keep frames alive across fork in both processes. */
   offset: number;
+  /** A device's memory mapped with mapFrames (a framebuffer): its damage and msync hooks. */
+  device?: DeviceMapping;
+}
+
+/** What a driver's mmap gives (remap_pfn_range): frames the device owns, never freed by the process. */
+export interface DeviceMapping {
+  /** A write through the mapping by the kernel's user-memory path (offset within the device's memory). */
+  onWrite?(offsetBytes: number, lenBytes: number): void;
+  /** msync(2) over the mapping. */
+  onSync?(): void;
+}
+
+/** Frames that belong to devices (mapped with mapFrames), per allocator: never released by unmap. */
+const deviceFrameSets = new WeakMap<FrameAllocator, Set<number>>();
+
+function deviceFrames(frames: FrameAllocator): Set<number> {
+  let s = deviceFrameSets.get(frames);
+  if (!s) {
+    s = new Set();
+    deviceFrameSets.set(frames, s);
+  }
+  return s;
 }
 
 interface Pte {
   paddr: number;
   bytes: Uint8Array;
+  /** Shared read-only with another address space since fork: the first write copies it. */
+  cow?: boolean;
+}
+
+/** fork shares private pages copy-on-write; off, it copies them at once (kept to measure the difference). */
+let copyOnWriteFork = true;
+
+export function setCopyOnWriteFork(enabled: boolean): void {
+  copyOnWriteFork = enabled;
+}
+
+export function copyOnWriteForkEnabled(): boolean {
+  return copyOnWriteFork;
 }
 
 const ACCESS_BIT: Record<Access, number> = { r: PROT_READ, w: PROT_WRITE, x: PROT_EXEC };
@@ -65,8 +100,12 @@ export class AddressSpace implements UserMemory, CpuMemory {
   brkEnd = DEFAULT_BRK;
   /** Processes sharing this space (CLONE_VM); frames are freed when it drops to zero. */
   users = 1;
+  /** Pages copied on a write after fork (copy-on-write faults), for /proc and the bench. */
+  cowCopies = 0;
   /** Called with a page range whose mapping or permissions changed, so a CPU can drop its TLB entries. */
   onInvalidate: ((firstVpn: number, endVpn: number) => void) | undefined;
+  /** Called when every page became copy-on-write (fork): CPUs drop cached write translations only. */
+  onWriteProtect: (() => void) | undefined;
 
   constructor(private readonly frames: FrameAllocator) {}
 
@@ -102,7 +141,32 @@ export class AddressSpace implements UserMemory, CpuMemory {
       pte = { paddr, bytes: this.frames.page(paddr) };
       this.pages.set(vpn, pte);
     }
+    if (access === 'w' && pte.cow) return this.breakCow(vpn, pte)?.bytes;
     return pte.bytes;
+  }
+
+  /**
+   * A write to a copy-on-write page: the last mapper takes the frame over, the others get a
+   * private copy (Linux's do_wp_page). Undefined when no frame is left (the write faults).
+   */
+  private breakCow(vpn: number, pte: Pte): Pte | undefined {
+    const refs = sharedRefs(this.frames);
+    const n = refs.get(pte.paddr);
+    if (n === undefined) {
+      pte.cow = false;
+      return pte;
+    }
+    const paddr = this.frames.alloc();
+    if (paddr === undefined) return undefined;
+    const copy: Pte = { paddr, bytes: this.frames.page(paddr) };
+    copy.bytes.set(pte.bytes);
+    if (n <= 2) refs.delete(pte.paddr);
+    else refs.set(pte.paddr, n - 1);
+    this.pages.set(vpn, copy);
+    this.cowCopies++;
+    // A CPU may hold the shared frame in its TLB for reads: it must see the copy from now on.
+    this.onInvalidate?.(vpn, vpn + 1);
+    return copy;
   }
 
   /** The guest-physical address behind a mapped `vaddr` (touching the page in), for shared futex keys. */
@@ -173,7 +237,49 @@ export class AddressSpace implements UserMemory, CpuMemory {
       page.set(data.subarray(done, done + n), off);
       done += n;
     }
+    this.noteDeviceWrite(addr, data.length);
     return true;
+  }
+
+  /** Tells device mappings in [addr, addr+len) that they were written (framebuffer damage). */
+  private noteDeviceWrite(addr: number, lenBytes: number): void {
+    for (let a = addr; a < addr + lenBytes; ) {
+      const v = this.findVma(a);
+      if (!v) return;
+      const end = Math.min(v.end, addr + lenBytes);
+      v.device?.onWrite?.(v.offset + (a - v.start), end - a);
+      a = end;
+    }
+  }
+
+  /**
+   * Maps device-owned `framePaddrs` (one per page) at a new area, as a driver's mmap does with
+   * remap_pfn_range; the frames stay the device's when the area goes away. Address or -errno.
+   */
+  mapFrames(addr: number, framePaddrs: readonly number[], prot: number, flags: number, name: string, offsetBytes: number, device?: DeviceMapping): number {
+    const start = this.mmap(addr, framePaddrs.length * PAGE_SIZE, prot, flags, name);
+    if (start < 0) return start;
+    const v = this.findVma(start)!;
+    v.offset = offsetBytes;
+    if (device) v.device = device;
+    const owned = deviceFrames(this.frames);
+    framePaddrs.forEach((paddr, i) => {
+      owned.add(paddr);
+      this.pages.set(start / PAGE_SIZE + i, { paddr, bytes: this.frames.page(paddr) });
+    });
+    return start;
+  }
+
+  /** msync(2): runs the sync hook of every device mapping in the range; -ENOMEM if part is unmapped. */
+  syncRange(addr: number, lenBytes: number): number {
+    const end = addr + pageAlignUp(lenBytes);
+    for (let a = addr; a < end; ) {
+      const v = this.findVma(a);
+      if (!v) return -ENOMEM;
+      v.device?.onSync?.();
+      a = v.end;
+    }
+    return 0;
   }
 
   /** A NUL-terminated string of at most `maxBytes`; undefined on a fault or no terminator. */
@@ -303,7 +409,11 @@ export class AddressSpace implements UserMemory, CpuMemory {
     return newEnd;
   }
 
-  /** fork(): a private copy of every mapped page (eager copy; no copy-on-write yet). */
+  /**
+   * fork(): the child's page table maps the same frames. Private pages become copy-on-write in
+   * both (refcounted frames; the first write copies), MAP_SHARED ones stay shared; a device's
+   * frames in a private mapping are copied at once.
+   */
   clone(): AddressSpace | undefined {
     const copy = new AddressSpace(this.frames);
     copy.vmas = this.vmas.map((v) => ({ ...v }));
@@ -321,6 +431,12 @@ export class AddressSpace implements UserMemory, CpuMemory {
         copy.pages.set(vpn, pte);
         continue;
       }
+      if (copyOnWriteFork && !deviceFrameSets.get(this.frames)?.has(pte.paddr)) {
+        refs.set(pte.paddr, (refs.get(pte.paddr) ?? 1) + 1);
+        pte.cow = true;
+        copy.pages.set(vpn, { paddr: pte.paddr, bytes: pte.bytes, cow: true });
+        continue;
+      }
       const paddr = this.frames.alloc();
       if (paddr === undefined) {
         copy.release();
@@ -329,6 +445,11 @@ export class AddressSpace implements UserMemory, CpuMemory {
       const bytes = this.frames.page(paddr);
       bytes.set(pte.bytes);
       copy.pages.set(vpn, { paddr, bytes });
+    }
+    // The parent's CPUs may have cached its pages as writable: the next write must fault.
+    if (copyOnWriteFork) {
+      if (this.onWriteProtect) this.onWriteProtect();
+      else this.onInvalidate?.(0, Number.MAX_SAFE_INTEGER);
     }
     return copy;
   }
@@ -343,6 +464,7 @@ export class AddressSpace implements UserMemory, CpuMemory {
 
   /** Gives a frame back, unless another process still maps it (MAP_SHARED across fork). */
   private releaseFrame(paddr: number): void {
+    if (deviceFrameSets.get(this.frames)?.has(paddr)) return;
     const refs = sharedRefs(this.frames);
     const n = refs.get(paddr);
     if (n === undefined) this.frames.release(paddr);

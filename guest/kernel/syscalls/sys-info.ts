@@ -1,6 +1,6 @@
 // System information and control: uname, host and domain names, sysinfo, reboot, the
-// kernel log (syslog/klogctl), getrandom, resource limits and usage, scheduling odds and
-// ends (sched_yield, getcpu, affinity, priority), personality.
+// kernel log (syslog/klogctl), getrandom, resource limits and usage, personality
+// (the scheduling calls are in sched/sys-sched.ts).
 
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno';
 import type { Kernel } from '../kernel';
@@ -152,25 +152,5 @@ export const infoHandlers: Record<string, SyscallHandler> = {
     return Math.floor(k.now / 10_000_000);
   },
   getrandom: sysGetrandom,
-  sched_yield: (_k, t) => {
-    t.sliceLeftNs = 0;
-    return 0;
-  },
-  getcpu: (_k, t, a) => {
-    if (a[0] !== 0 && !copyOut(t, a[0], new Uint8Array(4))) return -EFAULT;
-    if (a[1] !== 0 && !copyOut(t, a[1], new Uint8Array(4))) return -EFAULT;
-    return 0;
-  },
-  sched_getaffinity: (k, t, a) => {
-    const len = asInt(a[1]);
-    if (len < 8 || len % 8 !== 0) return -EINVAL;
-    const mask = new Uint8Array(8);
-    const n = k.machine.description.smp;
-    for (let i = 0; i < Math.min(n, 64); i++) mask[i >> 3] |= 1 << (i & 7);
-    return copyOut(t, a[2], mask) ? 8 : -EFAULT;
-  },
-  sched_setaffinity: () => 0,
-  getpriority: () => 20,
-  setpriority: () => 0,
   personality: (_k, _t, a) => (a[0] >>> 0 === 0xffffffff ? 0 : 0),
 };

@@ -105,7 +105,7 @@ function sysLseek(_k: unknown, t: Task, a: readonly number[]): SysResult {
   if (!f.ops.seekable) return -ESPIPE;
   const off = a[1];
   const whence = asInt(a[2]);
-  const size = f.node?.kind === 'file' ? f.node.size : f.snapshot?.length ?? 0;
+  const size = f.ops.sizeBytes ? f.ops.sizeBytes(f) : f.node?.kind === 'file' ? f.node.size : f.snapshot?.length ?? 0;
   let pos: number;
   if (whence === SEEK_SET) pos = off;
   else if (whence === SEEK_CUR) pos = f.pos + off;

@@ -4,6 +4,7 @@
 import { EACCES, EBADF, EINVAL, ENODEV } from '../errno';
 import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../mm/address-space';
 import { fileRead } from '../../fs/tmpfs';
+import type { OpenFile } from '../file';
 import type { Task } from '../task';
 import { asInt } from '../uaccess';
 import type { SyscallHandler } from './types';
@@ -23,6 +24,7 @@ function sysMmap(t: Task, a: readonly number[]): number {
   if (flags & MAP_ANONYMOUS) return t.mm.mmap(addr - (flags & 0x10 ? 0 : addr % PAGE), len, prot, flags);
   const f = t.fds.get(fd);
   if (!f) return -EBADF;
+  if (f.ops.mmapFrames) return mmapDevice(t, f, a);
   const node = f.node;
   if (!node || node.kind !== 'file') return -ENODEV;
   if (!f.readable || (type === MAP_SHARED && prot & PROT_WRITE && !f.writable)) return -EACCES;
@@ -33,6 +35,16 @@ function sysMmap(t: Task, a: readonly number[]): number {
   t.mm.write(start, bytes);
   if (!(prot & PROT_WRITE)) t.mm.mprotect(start, len, prot);
   return start;
+}
+
+/** mmap of a device's memory (a framebuffer): its own frames, shared with the device. */
+function mmapDevice(t: Task, f: OpenFile, a: readonly number[]): number {
+  const [addr, len, prot, flags] = [a[0], a[1], asInt(a[2]), asInt(a[3])];
+  if ((flags & MAP_TYPE) !== MAP_SHARED && (flags & MAP_TYPE) !== 3) return -EINVAL;
+  if (!f.readable || (prot & PROT_WRITE && !f.writable)) return -EACCES;
+  const d = f.ops.mmapFrames!(f, a[5], len);
+  if (typeof d === 'number') return d;
+  return t.mm.mapFrames(addr - (flags & 0x10 ? 0 : addr % PAGE), d.frames, prot, flags, f.path, a[5], { onWrite: d.onWrite, onSync: d.onSync });
 }
 
 export const mmHandlers: Record<string, SyscallHandler> = {
@@ -46,7 +58,7 @@ export const mmHandlers: Record<string, SyscallHandler> = {
     return t.mm.remap(a[0], a[1], a[2], (flags & 1) !== 0);
   },
   madvise: (_k, _t, a) => (a[0] % PAGE !== 0 ? -EINVAL : 0),
-  msync: (_k, _t, a) => (a[0] % PAGE !== 0 ? -EINVAL : 0),
+  msync: (_k, t, a) => (a[0] % PAGE !== 0 ? -EINVAL : t.mm.syncRange(a[0], a[1])),
   mlock: () => 0,
   munlock: () => 0,
   mlockall: () => 0,

@@ -14,12 +14,14 @@ import { fsHandlers } from './sys-fs';
 import { pollHandlers } from './sys-poll';
 import { futexHandlers } from './sys-futex';
 import { moduleHandlers } from './sys-module';
+import { socketHandlers } from './sys-socket';
+import { schedHandlers } from '../sched/sys-sched';
 
 export type { SyscallAbi, SyscallEntry, SyscallHandler } from './types';
 
 const HANDLERS: Record<string, SyscallHandler> = {
   ...ioHandlers, ...processHandlers, ...mmHandlers, ...infoHandlers, ...timeHandlers, ...signalHandlers,
-  ...fsHandlers, ...pollHandlers, ...futexHandlers, ...moduleHandlers,
+  ...fsHandlers, ...pollHandlers, ...futexHandlers, ...moduleHandlers, ...socketHandlers, ...schedHandlers,
 };
 
 /** Partial support and why; calls not listed with a handler are fully supported. */
@@ -48,8 +50,7 @@ const NOTES: Record<string, [SupportLevel, string]> = {
   mount: ['partial', 'proc, sysfs, devtmpfs, tmpfs, devpts, ext2 on a virtio-blk disk or partition; remount flags recorded.'],
   statfs: ['partial', 'Numbers describe the in-memory filesystem.'],
   set_tid_address: ['full', 'clear_child_tid is zeroed and futex-woken when the thread exits.'],
-  setpriority: ['partial', 'Accepted; the scheduler has no priorities yet (getpriority reports nice 0).'],
-  sched_setaffinity: ['partial', 'Accepted; one run queue.'],
+  setpriority: ['partial', 'Nice levels weight CPU shares as CFS weights do (time slices in proportion); root may lower nice, RLIMIT_NICE is not consulted.'],
   set_robust_list: ['full', 'Walked when the thread exits: held robust futexes get FUTEX_OWNER_DIED and a waiter is woken.'],
   mlock: ['partial', 'Accepted: memory is never swapped.'],
   mlockall: ['partial', 'Accepted: memory is never swapped.'],
@@ -57,7 +58,10 @@ const NOTES: Record<string, [SupportLevel, string]> = {
   fchownat: ['partial', 'Ownership is recorded; permission checks use it.'],
   setitimer: ['partial', 'ITIMER_REAL (SIGALRM on virtual time); ITIMER_VIRTUAL/PROF are accepted and never fire.'],
   rt_sigtimedwait: ['partial', 'siginfo carries si_signo only.'],
-  socket: ['unsupported', 'Networking is a later issue.'],
+  socket: ['partial', 'AF_UNIX (STREAM, DGRAM, SEQPACKET), AF_INET from the IPv4 stack, AF_NETLINK NETLINK_ROUTE; other families EAFNOSUPPORT.'],
+  socketpair: ['partial', 'AF_UNIX only, as Linux.'],
+  sendmsg: ['partial', 'SCM_RIGHTS on AF_UNIX (files go with one send call); SCM_CREDENTIALS checked for shape, the real credentials are sent; SOL_SOCKET messages on other families EINVAL.'],
+  recvmsg: ['partial', 'SCM_CREDENTIALS (SO_PASSCRED) and SCM_RIGHTS on AF_UNIX; no other control messages.'],
 };
 
 function build(): SyscallEntry[] {

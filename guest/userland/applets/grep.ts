@@ -16,7 +16,7 @@ export function* grep(rt: Runtime): Sc<number> {
   const o = yield* options(rt, 'ivcnqlLhHsEFwxoe:f:r');
   if (!o) return 1;
   const operands = [...o.operands];
-  const patterns = o.values.has('e') ? [o.values.get('e')!] : operands.length > 0 ? [operands.shift()!] : [];
+  const patterns = o.lists.has('e') ? [...o.lists.get('e')!] : operands.length > 0 ? [operands.shift()!] : [];
   if (patterns.length === 0) {
     yield* rt.error('usage: grep [-HhnlLoqvsriwFEz] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...');
     return 2;

@@ -15,7 +15,11 @@ import * as power from './power';
 import * as procps from './procps';
 import * as sysinfo from './sysinfo';
 import * as lspci from './lspci';
+import { twinboxHw } from './hw';
+import { MODULE_APPLETS } from './modprobe';
+import { twinboxVm } from './vm';
 import * as view from './view';
+import { NET_MAINS } from './net/index';
 
 const MAINS: ReadonlyArray<readonly [string, Main]> = [
   ['echo', basic.echo],
@@ -75,6 +79,12 @@ const MAINS: ReadonlyArray<readonly [string, Main]> = [
   ['dmesg', sysinfo.dmesg],
   ['uptime', sysinfo.uptime],
   ['lspci', lspci.lspci],
+  ['twinbox-hw', twinboxHw],
+  ...NET_MAINS,
 ];
 
-export const APPLETS: ReadonlyArray<readonly [string, NativeEntry]> = MAINS.map(([name, main]) => [name, program(main)] as const);
+export const APPLETS: ReadonlyArray<readonly [string, NativeEntry]> = [
+  ...MAINS.map(([name, main]) => [name, program(main)] as const),
+  ...MODULE_APPLETS,
+  ['twinbox-vm', twinboxVm],
+];

@@ -1,15 +1,18 @@
 // lspci as pciutils 3.9 prints it, from sysfs (/sys/bus/pci/devices): the terse line
 // ("00:02.0 VGA compatible controller: Device 1234:1111 (rev 02)"), -n / -nn numeric IDs,
-// -k (Subsystem and "Kernel driver in use"), -s slot filters, -D domains. Without
-// /lib/modules there is no "Kernel modules:" line, as with pciutils built on libkmod.
+// -k (Subsystem, "Kernel driver in use" and "Kernel modules" — the modules whose
+// modules.alias patterns match the device's modalias, as libkmod's lookup finds them; none
+// without /lib/modules/RELEASE/modules.alias), -s slot filters, -D domains.
 
 import { describeDevice, vendorName } from '../../../devices/pci/names';
+import { fnmatch } from '../../drivers/modprobe/modalias';
 import { strerror } from '../libc/errno';
 import { O_DIRECTORY, O_RDONLY } from '../libc/numbers';
 import type { Runtime } from '../libc/runtime';
 import type { Sc } from '../libc/sys';
-import { options, readInputText } from './common';
+import { options, readInput, readInputText } from './common';
 import { CLASS_NAMES, EXTRA_VENDORS, SUBSYSTEM_NAMES } from './lspci-names';
+import { progIfText, verboseBody } from './lspci-verbose';
 
 const SYS_PCI = '/sys/bus/pci/devices';
 
@@ -17,6 +20,8 @@ interface PciInfo {
   domain: number; bus: number; slot: number; fn: number;
   classCode: number; vendorId: number; deviceId: number; revision: number;
   subVendorId: number; subDeviceId: number; driver: string | undefined;
+  /** Modules whose aliases match the device (filled for -k). */
+  modules?: string[];
 }
 
 const hex = (v: number, digits: number) => v.toString(16).padStart(digits, '0');
@@ -86,6 +91,9 @@ export function formatDevice(d: PciInfo, o: { numeric: number; kernel: boolean; 
   if (o.kernel) {
     if (d.subVendorId && d.subVendorId !== 0xffff) out += `\tSubsystem: ${subsystemText(d, o.numeric)}\n`;
     if (d.driver) out += `\tKernel driver in use: ${d.driver}\n`;
+    // pciutils drops a module repeated right after itself (next_module_filtered).
+    const mods = (d.modules ?? []).filter((m, i, a) => i === 0 || a[i - 1] !== m);
+    if (mods.length) out += `\tKernel modules: ${mods.join(', ')}\n`;
   }
   return out;
 }
@@ -110,10 +118,6 @@ function* readDevice(rt: Runtime, name: string): Sc<PciInfo | undefined> {
 export function* lspci(rt: Runtime): Sc<number> {
   const o = yield* options(rt, 'nkDs:v');
   if (!o) return 2;
-  if (o.flags.has('v')) {
-    yield* rt.error('-v: verbose output is not supported by this lspci');
-    return 2;
-  }
   const filterText = o.values.get('s');
   const filter = filterText === undefined ? {} : parseSlotFilter(filterText);
   if (!filter) {
@@ -134,7 +138,62 @@ export function* lspci(rt: Runtime): Sc<number> {
     if (d) devs.push(d);
   }
   devs.sort((a, b) => a.domain - b.domain || a.bus - b.bus || a.slot - b.slot || a.fn - b.fn);
+  const verbose = o.flags.has('v');
+  if (o.flags.has('k') || verbose) yield* addModules(rt, devs);
   const shown = { numeric: Math.min(o.flags.get('n') ?? 0, 2), kernel: o.flags.has('k'), domains: o.flags.has('D') || devs.some((d) => d.domain !== 0) };
-  for (const d of devs) if (matchesFilter(filter, d)) rt.out.put(formatDevice(d, shown));
+  for (const d of devs) {
+    if (!matchesFilter(filter, d)) continue;
+    rt.out.put(verbose ? yield* formatVerbose(rt, d, shown) : formatDevice(d, shown));
+  }
   return 0;
+}
+
+/** modules.alias lines ("alias PATTERN MODULE") of the running kernel, in file order. */
+function* moduleAliases(rt: Runtime): Sc<{ pattern: string; module: string }[]> {
+  const uts = yield* rt.sys.uname();
+  if (typeof uts === 'number') return [];
+  const fd = yield* rt.sys.open(`/lib/modules/${uts.release}/modules.alias`, O_RDONLY);
+  if (fd < 0) return [];
+  yield* rt.sys.close(fd);
+  const text = (yield* readInputText(rt, `/lib/modules/${uts.release}/modules.alias`)) ?? '';
+  const out: { pattern: string; module: string }[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'alias' && f.length === 3) out.push({ pattern: f[1]!, module: f[2]! });
+  }
+  return out;
+}
+
+function* addModules(rt: Runtime, devs: PciInfo[]): Sc<void> {
+  const aliases = yield* moduleAliases(rt);
+  if (aliases.length === 0) return;
+  for (const d of devs) {
+    const name = `${hex(d.domain, 4)}:${hex(d.bus, 2)}:${hex(d.slot, 2)}.${d.fn}`;
+    const fd = yield* rt.sys.open(`${SYS_PCI}/${name}/modalias`, O_RDONLY);
+    if (fd < 0) continue;
+    yield* rt.sys.close(fd);
+    const modalias = ((yield* readInputText(rt, `${SYS_PCI}/${name}/modalias`)) ?? '').trim();
+    d.modules = aliases.filter((a) => fnmatch(a.pattern, modalias)).map((a) => a.module);
+  }
+}
+
+/** lspci -v: the header with prog-if, the verbose body from sysfs config/resource/iommu_group, the kernel lines, a blank line. */
+function* formatVerbose(rt: Runtime, d: PciInfo, o: { numeric: number; domains: boolean }): Sc<string> {
+  const name = `${hex(d.domain, 4)}:${hex(d.bus, 2)}:${hex(d.slot, 2)}.${d.fn}`;
+  const dir = `${SYS_PCI}/${name}`;
+  const config = (yield* readInput(rt, `${dir}/config`)) ?? new Uint8Array(0);
+  const sizes = ((yield* readInputText(rt, `${dir}/resource`)) ?? '').split('\n').map((l) => {
+    const [start, end] = l.trim().split(/\s+/).map((x) => BigInt(/^0x[0-9a-f]+$/i.test(x ?? '') ? x! : '0'));
+    return start !== undefined && end !== undefined && (start || end) ? end - start + 1n : 0n;
+  });
+  const group = yield* rt.sys.readlink(`${dir}/iommu_group`);
+  const full = formatDevice(d, { ...o, kernel: true });
+  const [head, ...rest] = full.split('\n');
+  const kernelLines = rest.filter((l) => l.startsWith('\tKernel ')).map((l) => `${l}\n`).join('');
+  const subsystem = d.subVendorId && d.subVendorId !== 0xffff ? subsystemText(d, o.numeric) : undefined;
+  const body = verboseBody({
+    config, barSizes: sizes, subsystem, iommuGroup: typeof group === 'string' ? group.slice(group.lastIndexOf('/') + 1) : undefined,
+    subsystemName: (v, dev) => subsystemText({ vendorId: d.vendorId, deviceId: d.deviceId, subVendorId: v, subDeviceId: dev }, o.numeric),
+  });
+  return `${head}${progIfText(d.classCode)}\n${body}${kernelLines}\n`;
 }

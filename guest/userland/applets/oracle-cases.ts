@@ -16,7 +16,7 @@ export const APPLET_CASES: readonly string[] = [
   'cut -d: -f1,3 p', 'cut -c1-3 w.txt', 'cut -d: -f6- p',
   'tr a-z A-Z < w.txt', 'tr -d o < w.txt', 'echo aaabbb | tr -s ab', 'echo hello | tr "[:lower:]" "[:upper:]"',
   'grep -n o w.txt', 'grep -c a f3', 'grep -v a f3', 'grep -i HELLO w.txt', 'grep -E "fo+|hel" w.txt', 'grep "fo\\+" w.txt',
-  'grep -q zzz f3; echo $?', 'grep x nofile; echo $?', 'grep o f3 w.txt', 'grep -l a f3 w.txt', 'grep -w foo w.txt', 'grep -o "o." w.txt',
+  'grep -q zzz f3; echo $?', 'grep x nofile; echo $?', 'grep o f3 w.txt', 'grep -l a f3 w.txt', 'grep -w foo w.txt', 'grep -o "o." w.txt', 'grep -e foo -e hel w.txt',
   'sed s/o/0/g w.txt', 'sed -n 2p w.txt', 'sed 1d f3', 'sed -n "/a/p" f3', 'sed "2,3d" f3', 'sed "s/\\(h\\)ello/\\1i/" w.txt',
   'sed -e "s/a/A/" -e "s/b/B/" f3', 'echo hello | sed "s/l*/X/g"', 'echo hello | sed "s/l/L/2"', 'sed "$d" f3', 'sed -n "$=" f3',
   'sed "/b/,/a/s/^/> /" f3', 'echo abc | sed "y/abc/xyz/"', 'sed "2q" f3', 'echo abc | sed -E "s/(b|c)/<&>/g"',

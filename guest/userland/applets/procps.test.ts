@@ -16,5 +16,10 @@ describe('ps formatting', () => {
   it('takes the command line, or [comm] when it is empty', () => {
     expect(psCommand('sleep\x0010\x00', '7 (sleep) S 1')).toBe('sleep 10');
     expect(psCommand('', '2 (kthreadd) S 0')).toBe('[kthreadd]');
+    // BusyBox shows a comm that argv[0] does not start with in braces (as real ps lists /init and ash's NOEXEC applets).
+    expect(psCommand('/bin/sh\x00/init\x00', '1 (init) S 0')).toBe('{init} /bin/sh /init');
+    expect(psCommand('/bin/sh\x00', '9 (ps) R 2')).toBe('{ps} /bin/sh');
+    expect(psCommand('-sh\x00', '2 (sh) S 1')).toBe('{sh} -sh');
+    expect(psCommand('/bin/sh\x00', '2 (sh) S 1')).toBe('/bin/sh');
   });
 });

@@ -31,13 +31,19 @@ export function formatPs(rows: readonly PsRow[], widthCols = 0): string {
     .map((l) => `${cut(l)}\n`).join('');
 }
 
-/** The COMMAND column: the command line, or [comm] for kernel threads / empty cmdline. */
+/**
+ * The COMMAND column: the command line, or [comm] for kernel threads / empty cmdline. As
+ * BusyBox's read_cmdline, a comm that argv[0]'s basename does not start with (a script run
+ * by its interpreter, a login shell's "-sh", a name set by prctl) is shown first in braces.
+ */
 export function psCommand(cmdline: string, stat: string): string {
   const args = cmdline.split('\0');
   if (args[args.length - 1] === '') args.pop();
-  if (args.length > 0) return args.join(' ');
-  const m = /\((.*)\)/s.exec(stat);
-  return `[${m?.[1] ?? '?'}]`;
+  const comm = /\((.*)\)/s.exec(stat)?.[1];
+  if (args.length === 0) return `[${comm ?? '?'}]`;
+  const base = args[0].slice(args[0].lastIndexOf('/') + 1);
+  const shown = args.join(' ');
+  return comm !== undefined && base.slice(0, comm.length) !== comm ? `{${comm}} ${shown}` : shown;
 }
 
 export function* ps(rt: Runtime): Sc<number> {

@@ -2,6 +2,8 @@
 // proleptic Gregorian civil date, as gmtime() computes it. Pure, so programs print times
 // from the virtual clock without touching any host clock.
 
+import { civilFromDays } from '../../../emulator/time/civil-date';
+
 export interface CivilTime {
   year: number;
   /** 1..12 */
@@ -16,19 +18,6 @@ export interface CivilTime {
   yearDay: number;
 }
 
-/** Days since 1970-01-01 → [year, month, day] (Howard Hinnant's civil_from_days). */
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
-}
-
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
@@ -36,7 +25,7 @@ function isLeap(y: number): boolean {
 export function gmtime(epochSec: number): CivilTime {
   const days = Math.floor(epochSec / 86400);
   const secs = epochSec - days * 86400;
-  const [year, month, day] = civilFromDays(days);
+  const { year, month, day } = civilFromDays(days);
   const cumulative = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
   const yearDay = cumulative[month - 1]! + day + (month > 2 && isLeap(year) ? 1 : 0);
   return {

@@ -11,7 +11,7 @@ import { alias, unalias } from './builtins-alias';
 import { fg, getopts } from './builtins-getopts';
 import { killBuiltin, trapBuiltin } from './builtins-signals';
 import { VAR_BUILTINS } from './builtins-vars';
-import { findJob, jobLine, reapChildren, waitBuiltin } from './jobs';
+import { findJob, jobDone, jobLine, reapChildren, waitBuiltin } from './jobs';
 import { ControlFlow } from './shell';
 import type { Shell } from './shell';
 import { runTest } from './testcmd';
@@ -174,6 +174,8 @@ function* jobs(sh: Shell, argv: string[]): Sc<number> {
     }
     sh.out.put(jobLine(sh, job));
   }
+  // Listed finished jobs are forgotten, so the prompt does not announce them again.
+  sh.state.jobs = sh.state.jobs.filter((j) => !(list.includes(j) && jobDone(j)));
   return 0;
 }
 

@@ -66,14 +66,18 @@ export function findJob(sh: Shell, spec: string): Job | undefined {
   return undefined;
 }
 
-/** Waits for every process of a job; returns its shell status and forgets it. */
-export function* waitJob(sh: Shell, job: Job): Sc<number> {
+/**
+ * Waits for every process of a job; returns its shell status. `fg` forgets the job; `wait`
+ * under job control leaves it for the notice at the next prompt ("[1]+  Terminated ..."),
+ * as ash does.
+ */
+export function* waitJob(sh: Shell, job: Job, forget = true): Sc<number> {
   for (const pid of job.pids) {
     if (job.statuses.has(pid)) continue;
     const r = yield* sh.sys.wait4(pid, 0);
     job.statuses.set(pid, typeof r === 'number' ? 0 : r.status);
   }
-  sh.state.jobs = sh.state.jobs.filter((j) => j !== job);
+  if (forget || !sh.state.jobControl) sh.state.jobs = sh.state.jobs.filter((j) => j !== job);
   const st = lastStatus(job) ?? 0;
   yield* sh.reportSignal(st);
   return shellStatus(st);
@@ -82,14 +86,14 @@ export function* waitJob(sh: Shell, job: Job): Sc<number> {
 /** wait [pid|%job...] */
 export function* waitBuiltin(sh: Shell, args: readonly string[]): Sc<number> {
   if (args.length === 0) {
-    for (const job of [...sh.state.jobs]) yield* waitJob(sh, job);
+    for (const job of [...sh.state.jobs]) yield* waitJob(sh, job, false);
     return 0;
   }
   let status = 0;
   for (const a of args) {
     const job = findJob(sh, a);
     if (job) {
-      status = yield* waitJob(sh, job);
+      status = yield* waitJob(sh, job, false);
       continue;
     }
     if (a.startsWith('%')) {

@@ -85,6 +85,7 @@ function* dispatch(sh: Shell, argv: readonly string[]): Sc<number> {
   st.positional = rest;
   const tty = (yield* sh.sys.isatty(0)) && (yield* sh.sys.isatty(2));
   st.interactive = forceInteractive || tty;
+  st.jobControl = st.interactive && tty;
   st.source = { kind: st.interactive ? 'interactive' : 'command' };
   if (st.interactive) for (const sig of INTERACTIVE_IGNORED) yield* sh.sys.signalDisposition(sig, SIG_IGN);
   if ((argv[0] ?? '').startsWith('-')) yield* loginProfile(sh);
@@ -165,7 +166,7 @@ function* interactiveLoop(sh: Shell): Sc<number> {
   let pending = '';
   for (let guard = 0; guard < Number.MAX_SAFE_INTEGER; guard++) {
     if (st.interactive) {
-      if (pending === '') yield* notifyDoneJobs(sh);
+      if (pending === '' && st.jobControl) yield* notifyDoneJobs(sh);
       yield* sh.out.flush();
       const ps = pending === '' ? yield* expandPrompt(sh, st.get('PS1') ?? '') : st.get('PS2') ?? '> ';
       sh.err.put(ps);

@@ -325,11 +325,8 @@ export class Shell {
     if (pid < 0) return 2;
     this.state.lastBgPid = pid;
     const id = this.state.jobs.reduce((m, j) => Math.max(m, j.id), 0) + 1;
+    // ash prints no "[1] PID" line for `&`: the job shows up in `jobs` and in the notice at the prompt.
     this.state.jobs.push({ id, pids: [pid], statuses: new Map(), text: commandText(node), notified: false });
-    if (this.state.interactive) {
-      this.err.put(`[${id}] ${pid}\n`);
-      yield* this.err.flush();
-    }
     return 0;
   }
 

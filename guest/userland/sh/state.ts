@@ -41,6 +41,8 @@ export class ShellState {
   traps = new Map<number, string>();
   jobs: Job[] = [];
   interactive = false;
+  /** Job control is on (an interactive shell on a terminal): finished jobs are announced at the prompt. */
+  jobControl = false;
   /** How error messages are prefixed: the -c string, a script (with its name) or interactive input. */
   source: { kind: 'command' | 'interactive' } | { kind: 'script'; name: string } = { kind: 'command' };
 

@@ -1,0 +1,35 @@
+// Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4): comparisons hold while the numbers are
+// less than 2^31 apart.
+
+export function seqAdd(a: number, n: number): number {
+  return (a + n) >>> 0;
+}
+
+/** a - b as a signed distance. */
+export function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+export function seqLt(a: number, b: number): boolean {
+  return seqDiff(a, b) < 0;
+}
+
+export function seqLe(a: number, b: number): boolean {
+  return seqDiff(a, b) <= 0;
+}
+
+export function seqGt(a: number, b: number): boolean {
+  return seqDiff(a, b) > 0;
+}
+
+export function seqGe(a: number, b: number): boolean {
+  return seqDiff(a, b) >= 0;
+}
+
+export function seqMax(a: number, b: number): number {
+  return seqGt(a, b) ? a : b;
+}
+
+export function seqMin(a: number, b: number): number {
+  return seqLt(a, b) ? a : b;
+}
