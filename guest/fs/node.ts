@@ -22,7 +22,8 @@ export interface FileSystem {
   /** st_dev of every node in it. */
   readonly dev: number;
   readonly magic: number;
-  readonly readonly: boolean;
+  /** Writes give EROFS; changed by mount -o remount,ro|rw. */
+  readonly: boolean;
   nextIno: number;
 }
 

@@ -15,7 +15,7 @@ import type { USys } from '../testing/usys';
 import { EROFS } from './errno';
 
 const AT_FDCWD = -100, O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0o100;
-const MS_RDONLY = 1;
+const MS_RDONLY = 1, MS_REMOUNT = 32;
 const dir = mkdtempSync(join(tmpdir(), 'twinbox-storage-'));
 
 /** A 16 MiB image: MBR with one Linux partition from sector 2048 holding a fresh ext2 with /hello. */
@@ -114,6 +114,25 @@ describe('storage stack', () => {
     });
     expect(r.output).toMatch(/\[vda\] 32768 512-byte/);
     expect(got).toEqual([-EROFS, 0, 'from the host\n']);
+  });
+
+  it('remount,ro writes everything back, marks the disk clean and refuses writes; remount,rw writes again', () => {
+    const path = makeImage('remount.img');
+    const got: Array<number | string> = [];
+    boot('virt', [{ id: 'd0', file: path, format: 'raw', if: 'none', readonly: false, props: {} }], [{ driver: 'virtio-blk-device', props: { drive: 'd0' } }], function* (u) {
+      got.push(yield* mountAll(u, '/dev/vda1'));
+      got.push(yield* writeFile(u, '/mnt/before.txt', 'before ro\n'));
+      got.push(yield* u.sys('mount', u.cstr('/dev/vda1'), u.cstr('/mnt'), u.cstr('ext2'), MS_REMOUNT | MS_RDONLY, 0));
+      // The image is complete and clean while mounted read-only: the host can read it.
+      got.push(readBack(path, 'before.txt'));
+      got.push(yield* writeFile(u, '/mnt/during.txt', 'x'));
+      got.push(yield* u.sys('mount', u.cstr('/dev/vda1'), u.cstr('/mnt'), u.cstr('ext2'), MS_REMOUNT, 0));
+      got.push(yield* writeFile(u, '/mnt/after.txt', 'after rw\n'));
+      got.push(yield* u.sys('umount2', u.cstr('/mnt'), 0));
+    });
+    expect(got).toEqual([0, 10, 0, 'before ro\n', -EROFS, 0, 9, 0]);
+    expect(readBack(path, 'after.txt')).toBe('after rw\n');
+    expect(readBack(path, 'during.txt')).toBe('lookup -2');
   });
 
   it('/dev/vda reads and writes the raw disk through the block layer', () => {

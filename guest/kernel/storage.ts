@@ -16,7 +16,7 @@ import { KERN_ERR, KERN_WARNING } from './klog';
 import { OpenFile, type FileOps } from './file';
 import type { Kernel } from './kernel';
 
-const EBUSY = 16, ENXIO = 6, ENOTBLK = 15, EROFS = 30, ENOSPC = 28;
+const EBUSY = 16, ENXIO = 6, ENOTBLK = 15, EROFS = 30, ENOSPC = 28, EINVAL = 22;
 
 export interface Storage {
   disks: DiskTable;
@@ -198,6 +198,29 @@ export function mountExt2(k: Kernel, sourceNode: FsNode | undefined, readonly: b
   k.klog.printk(`EXT4-fs (${node.name}): mounting ext2 file system using the ext4 subsystem`);
   k.klog.printk(`EXT4-fs (${node.name}): mounted filesystem ${fsUuid(ext2)} ${readonly ? 'ro' : 'r/w'} without journal. Quota mode: none.`);
   return m.root;
+}
+
+/**
+ * mount -o remount,ro|rw of an ext2 root: going read-only writes everything back first and
+ * marks the superblock clean, as Linux does; going read-write refuses what the driver cannot
+ * write (a read-only device, unsupported ro-compat features).
+ */
+export function remountExt2(k: Kernel, root: FsNode, readonly: boolean): number {
+  const m = storageOf(k).mounts.get(root);
+  if (!m) return -EINVAL;
+  if (!readonly && m.node.readonly) return -EROFS;
+  if (readonly) {
+    const r = m.mount.writeBack();
+    if (r !== 0) return r;
+  }
+  const err = m.mount.ext2.remount(readonly);
+  if (err) {
+    k.klog.printk(err.message, KERN_ERR);
+    return err.errno;
+  }
+  m.mount.fs.readonly = readonly;
+  const f = m.node.disk.cache.sync();
+  return f;
 }
 
 /** The superblock's s_uuid as %pU prints it. */

@@ -7,7 +7,7 @@ import { createFilesystem } from '../filesystems';
 import { asInt, copyOut, readPath } from '../uaccess';
 import type { SyscallHandler } from './types';
 import { lookup } from './fs-common';
-import { ext2Statfs, mountExt2, umountExt2 } from '../storage';
+import { ext2Statfs, mountExt2, remountExt2, umountExt2 } from '../storage';
 
 const MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192;
 const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
@@ -21,7 +21,11 @@ function sysMount(k: Kernel, t: import('../task').Task, a: readonly number[]): n
   if (flags & MS_REMOUNT) {
     const m = k.vfs.mountOf(target.node);
     if (!m || m.root !== target.node) return -EINVAL;
-    m.options = flags & MS_RDONLY ? m.options.replace(/^rw/, 'ro') : m.options.replace(/^ro/, 'rw');
+    const readonly = (flags & MS_RDONLY) !== 0;
+    const r = m.fstype === 'ext2' ? remountExt2(k, target.node, readonly) : 0;
+    if (r !== 0) return r;
+    target.node.fs.readonly = readonly;
+    m.options = readonly ? m.options.replace(/^rw/, 'ro') : m.options.replace(/^ro/, 'rw');
     return 0;
   }
   if (flags & (MS_BIND | MS_MOVE)) return -EINVAL;
