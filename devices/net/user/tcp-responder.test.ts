@@ -50,6 +50,25 @@ describe('simulated HTTP server (TCP responder)', () => {
     expect(g.net['hosts'][0].http?.openConnections).toBe(0);
   });
 
+  it('keeps accepting after many short connections: TIME-WAIT does not fill the backlog', () => {
+    const g = new ScriptedGuest(OPTS);
+    const req = 'GET / HTTP/1.0\r\n\r\n';
+    for (let i = 0; i < 20; i++) {
+      const port = 41000 + i;
+      const [synAck] = tcps(g.tcp(GUEST_IP, HOST_IP, seg(1000, 0, TCP_SYN, '', port)));
+      expect(synAck?.flags, `connection ${i}`).toBe(TCP_SYN | TCP_ACK);
+      const s0 = (synAck.seq + 1) >>> 0;
+      const resp = tcps(g.tcp(GUEST_IP, HOST_IP, seg(1001, s0, TCP_ACK | TCP_PSH, req, port)));
+      const fin = resp[resp.length - 1];
+      const end = (fin.seq + 1) >>> 0;
+      const cAck = 1001 + req.length;
+      g.tcp(GUEST_IP, HOST_IP, seg(cAck, end, TCP_ACK, '', port));
+      g.tcp(GUEST_IP, HOST_IP, seg(cAck, end, TCP_FIN | TCP_ACK, '', port));
+      expect(g.net['hosts'][0].http?.stateOf(GUEST_IP, port)).toBe('TIME-WAIT');
+    }
+    expect(g.net['hosts'][0].http?.openConnections).toBe(20);
+  });
+
   it('retransmits unacknowledged data on the RTO timer, then gives up with RST', () => {
     const g = new ScriptedGuest(OPTS);
     const [synAck] = tcps(g.tcp(GUEST_IP, HOST_IP, seg(1, 0, TCP_SYN)));

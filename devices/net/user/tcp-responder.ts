@@ -86,7 +86,11 @@ export class TcpResponder {
   private listen(peerMac: Mac, peerIp: Ipv4Addr, seg: TcpRepr, reply: (s: TcpRepr) => void): void {
     if (seg.flags & TCP_RST) return;
     if (seg.flags & TCP_ACK || !(seg.flags & TCP_SYN)) return TcpResponder.resetFor(seg, reply);
-    if (this.conns.size >= MAX_CONNECTIONS) return; // a full backlog drops SYNs; the client retries
+    // A full backlog drops SYNs and the client retries. Connections in TIME-WAIT hold only their
+    // 4-tuple, as in Linux, so they do not count: a client making many short requests is not stalled.
+    let live = 0;
+    for (const other of this.conns.values()) if (other.state !== 'TIME-WAIT') live++;
+    if (live >= MAX_CONNECTIONS) return;
     const iss = this.prng.nextU32();
     const c: Conn = {
       key: `${peerIp}:${seg.srcPort}`, peerMac, peerIp, peerPort: seg.srcPort, state: 'SYN-RECEIVED', iss, sndUna: iss, sndNxt: add(iss, 1),
