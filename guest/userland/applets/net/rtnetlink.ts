@@ -1,92 +1,41 @@
-// rtnetlink messages as `ip` sends and reads them (include/uapi/linux/{netlink,rtnetlink,
-// if_link,if_addr}.h): nlmsghdr, ifinfomsg, ifaddrmsg, rtmsg and rtattr TLVs, 4-byte aligned,
-// host (little-endian) order. Pure emit/parse; malformed input is reported, never thrown.
+// rtnetlink as `ip` uses it: requests built and replies read with the one netlink codec the
+// kernel answers with (guest/net/netlink/codec.ts: nlmsghdr, ifinfomsg, ifaddrmsg, rtmsg, rtattr
+// TLVs), plus the reply records the applet prints. Malformed input is reported, never thrown.
 
-export const NLMSG_ERROR = 2, NLMSG_DONE = 3;
-export const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_DUMP = 0x300, NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
-export const RTM = { NEWLINK: 16, GETLINK: 18, NEWADDR: 20, DELADDR: 21, GETADDR: 22, NEWROUTE: 24, DELROUTE: 25, GETROUTE: 26 } as const;
+import {
+  NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
+  RTM_DELADDR, RTM_DELROUTE, RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE,
+  RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTN_UNICAST, RTPROT_BOOT,
+  attr, emitIfAddr, emitIfInfo, emitRtMsg, emitMessage as emitNl, inAttr, parseAttrs, parseMessages, u32Attr, type NlMsg,
+} from '../../../net/netlink/codec';
+
+export {
+  NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
+  RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN, RTN_UNICAST, RTPROT_BOOT,
+  attr as emitAttr, inAttr, parseAttrs, parseMessages, u32Attr,
+};
+export const RTM = {
+  NEWLINK: RTM_NEWLINK, GETLINK: RTM_GETLINK, NEWADDR: RTM_NEWADDR, DELADDR: RTM_DELADDR, GETADDR: RTM_GETADDR,
+  NEWROUTE: RTM_NEWROUTE, DELROUTE: RTM_DELROUTE, GETROUTE: RTM_GETROUTE,
+} as const;
 export const IFLA = { ADDRESS: 1, BROADCAST: 2, IFNAME: 3, MTU: 4, QDISC: 6, TXQLEN: 13, OPERSTATE: 16 } as const;
 export const IFA = { ADDRESS: 1, LOCAL: 2, LABEL: 3, BROADCAST: 4 } as const;
 export const RTA = { DST: 1, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, TABLE: 15 } as const;
-export const RT_TABLE_MAIN = 254, RTPROT_BOOT = 3, RTN_UNICAST = 1;
-export const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
 const AF_INET = 2, AF_UNSPEC = 0;
-const NLMSG_HDR_BYTES = 16;
 
-const align4 = (n: number): number => (n + 3) & ~3;
-
-export interface NlMessage {
-  type: number;
-  flags: number;
-  seq: number;
-  pid: number;
-  payload: Uint8Array;
-}
-
+export type NlMessage = NlMsg;
 export type Attrs = Map<number, Uint8Array>;
 
-export function emitAttr(type: number, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(align4(4 + data.length));
-  const v = new DataView(out.buffer);
-  v.setUint16(0, 4 + data.length, true);
-  v.setUint16(2, type, true);
-  out.set(data, 4);
-  return out;
-}
-
-export function u32Attr(type: number, value: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, value >>> 0, true);
-  return emitAttr(type, b);
-}
-
-/** An IPv4 address attribute (network order). */
-export function inAttr(type: number, addr: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, addr >>> 0, false);
-  return emitAttr(type, b);
-}
-
+/** One request from this process (nlmsg_pid 0: the kernel fills in the port). */
 export function emitMessage(type: number, flags: number, seq: number, body: Uint8Array, attrs: readonly Uint8Array[] = []): Uint8Array {
-  const len = NLMSG_HDR_BYTES + align4(body.length) + attrs.reduce((n, a) => n + a.length, 0);
-  const out = new Uint8Array(len);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, len, true);
-  v.setUint16(4, type, true);
-  v.setUint16(6, flags, true);
-  v.setUint32(8, seq, true);
-  out.set(body, NLMSG_HDR_BYTES);
-  let at = NLMSG_HDR_BYTES + align4(body.length);
+  const payload = new Uint8Array(((body.length + 3) & ~3) + attrs.reduce((n, a) => n + a.length, 0));
+  payload.set(body);
+  let at = (body.length + 3) & ~3;
   for (const a of attrs) {
-    out.set(a, at);
+    payload.set(a, at);
     at += a.length;
   }
-  return out;
-}
-
-/** Splits a datagram into messages; stops at the first malformed header. */
-export function parseMessages(b: Uint8Array): NlMessage[] {
-  const out: NlMessage[] = [];
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let at = 0; at + NLMSG_HDR_BYTES <= b.length;) {
-    const len = v.getUint32(at, true);
-    if (len < NLMSG_HDR_BYTES || at + len > b.length) break;
-    out.push({ type: v.getUint16(at + 4, true), flags: v.getUint16(at + 6, true), seq: v.getUint32(at + 8, true), pid: v.getUint32(at + 12, true), payload: b.subarray(at + NLMSG_HDR_BYTES, at + len) });
-    at += align4(len);
-  }
-  return out;
-}
-
-export function parseAttrs(b: Uint8Array): Attrs {
-  const out: Attrs = new Map();
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let at = 0; at + 4 <= b.length;) {
-    const len = v.getUint16(at, true);
-    if (len < 4 || at + len > b.length) break;
-    out.set(v.getUint16(at + 2, true) & 0x3fff, b.subarray(at + 4, at + len));
-    at += align4(len);
-  }
-  return out;
+  return emitNl(type, flags, seq, 0, payload);
 }
 
 /** NLMSG_ERROR's code (0 = ack, else -errno). */
@@ -100,27 +49,15 @@ export const attrStr = (a: Uint8Array | undefined): string | undefined => (a ? n
 export const attrMac = (a: Uint8Array | undefined): string | undefined => (a ? [...a].map((x) => x.toString(16).padStart(2, '0')).join(':') : undefined);
 
 export function ifinfomsg(index: number, flags: number, change: number): Uint8Array {
-  const b = new Uint8Array(16);
-  const v = new DataView(b.buffer);
-  b[0] = AF_UNSPEC;
-  v.setInt32(4, index, true);
-  v.setUint32(8, flags >>> 0, true);
-  v.setUint32(12, change >>> 0, true);
-  return b;
+  return emitIfInfo({ family: AF_UNSPEC, type: 0, index, flags, change });
 }
 
 export function ifaddrmsg(prefixLen: number, scope: number, index: number): Uint8Array {
-  const b = new Uint8Array(8);
-  b[0] = AF_INET;
-  b[1] = prefixLen;
-  b[3] = scope;
-  new DataView(b.buffer).setUint32(4, index, true);
-  return b;
+  return emitIfAddr({ family: AF_INET, prefixLen, flags: 0, scope, index });
 }
 
 export function rtmsg(dstLen: number, scope: number, protocol = RTPROT_BOOT): Uint8Array {
-  // struct rtmsg is 12 bytes: eight u8 fields then rtm_flags.
-  return new Uint8Array([AF_INET, dstLen, 0, 0, RT_TABLE_MAIN, protocol, scope, RTN_UNICAST, 0, 0, 0, 0]);
+  return emitRtMsg({ family: AF_INET, dstLen, srcLen: 0, tos: 0, table: RT_TABLE_MAIN, protocol, scope, type: RTN_UNICAST, flags: 0 });
 }
 
 export interface LinkInfo {
