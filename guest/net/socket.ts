@@ -18,7 +18,9 @@ export type SockAddr =
   | { readonly family: typeof AF_INET; readonly addr: number; readonly port: number }
   /** `path` '' is an unnamed socket; `abstract` names start with a NUL byte in sun_path. */
   | { readonly family: typeof AF_UNIX; readonly path: string; readonly abstract: boolean }
-  | { readonly family: typeof AF_NETLINK; readonly pid: number; readonly groups: number };
+  | { readonly family: typeof AF_NETLINK; readonly pid: number; readonly groups: number }
+  /** sockaddr_ll: `protocol` the ethertype (host order), `addr` a MAC or '' (sll_halen 0). */
+  | { readonly family: typeof AF_PACKET; readonly protocol: number; readonly ifindex: number; readonly hatype: number; readonly pkttype: number; readonly addr: string };
 
 export interface RecvResult {
   readonly data: Uint8Array;
@@ -144,5 +146,7 @@ export interface IpStack {
   arpTable(): readonly { addr: number; mac: string; ifname: string; complete: boolean }[];
   /** AF_INET socket of `type` (SOCK_STREAM, SOCK_DGRAM, SOCK_RAW with IPPROTO_ICMP) or -errno. */
   createSocket(type: number, protocol: number): KernelSocket | number;
+  /** AF_PACKET socket (SOCK_RAW or SOCK_DGRAM) for ethertype `protocol` (host order, 0 = none yet) or -errno. */
+  createPacketSocket(type: number, protocol: number): KernelSocket | number;
   sockets(): readonly SocketInfo[];
 }

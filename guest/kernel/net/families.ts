@@ -1,12 +1,13 @@
 // socket(2)/socketpair(2) by family (net/socket.c __sock_create): AF_UNIX here, AF_INET from the
-// IPv4 stack, AF_NETLINK (NETLINK_ROUTE). Errors follow Linux: an unknown family is
+// IPv4 stack, AF_PACKET from the stack's interfaces, AF_NETLINK (NETLINK_ROUTE). Errors follow Linux: an unknown family is
 // EAFNOSUPPORT, a type the family lacks ESOCKTNOSUPPORT, a protocol it lacks EPROTONOSUPPORT.
 
 import type { Kernel } from '../kernel';
-import { AF_INET, AF_NETLINK, AF_UNIX, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, type KernelSocket } from '../../net/socket';
+import { AF_INET, AF_NETLINK, AF_PACKET, AF_UNIX, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, type KernelSocket } from '../../net/socket';
 import { UnixSocket } from '../../net/unix/unix-socket';
 import { NetlinkSocket, NETLINK_ROUTE, type NetlinkHost } from '../../net/netlink/netlink-socket';
 import { EAFNOSUPPORT, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT } from './errno-net';
+import { EPERM } from '../errno';
 import { netStateOf } from './state';
 import { ensureNet } from './boot-net';
 
@@ -37,6 +38,11 @@ export function createSocket(k: Kernel, family: number, type: number, protocol: 
     }
     case AF_INET:
       return ensureNet(k).createSocket(type, protocol);
+    case AF_PACKET:
+      // packet_create: CAP_NET_RAW, then the type; the protocol arrives in network byte order.
+      if ((k.current?.cred.euid ?? 0) !== 0) return -EPERM;
+      if (type !== SOCK_RAW && type !== SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+      return ensureNet(k).createPacketSocket(type, ((protocol & 0xff) << 8) | ((protocol >> 8) & 0xff));
     case AF_NETLINK:
       if (type !== SOCK_RAW && type !== SOCK_DGRAM) return -ESOCKTNOSUPPORT;
       if (protocol !== NETLINK_ROUTE) return -EPROTONOSUPPORT;
@@ -48,7 +54,7 @@ export function createSocket(k: Kernel, family: number, type: number, protocol: 
 
 /** socketpair: AF_UNIX only (other families' socketpair is EOPNOTSUPP, unknown ones EAFNOSUPPORT). */
 export function createSocketPair(k: Kernel, family: number, type: number, protocol: number): [KernelSocket, KernelSocket] | number {
-  if (family === AF_INET || family === AF_NETLINK) return -EOPNOTSUPP;
+  if (family === AF_INET || family === AF_NETLINK || family === AF_PACKET) return -EOPNOTSUPP;
   if (family !== AF_UNIX) return -EAFNOSUPPORT;
   const t = unixType(type, protocol);
   return t < 0 ? t : UnixSocket.pair(netStateOf(k).unix, t);

@@ -1,16 +1,17 @@
 // struct sockaddr in guest memory <-> SockAddr (guest/net/socket.ts), as net/socket.c's
 // move_addr_to_kernel / move_addr_to_user and each family's address checks see them:
 // sockaddr_in (16 bytes, port and address big-endian), sockaddr_un (sun_path up to 108 bytes;
-// a leading NUL makes an abstract name whose length is addrlen's), sockaddr_nl (12 bytes).
+// a leading NUL makes an abstract name whose length is addrlen's), sockaddr_nl (12 bytes),
+// sockaddr_ll (20 bytes).
 // Pure functions: bytes in, a value or -errno out; nothing throws on guest input.
 
-import { AF_INET, AF_NETLINK, AF_UNIX, AF_UNSPEC, type SockAddr } from '../../net/socket';
+import { AF_INET, AF_NETLINK, AF_PACKET, AF_UNIX, AF_UNSPEC, type SockAddr } from '../../net/socket';
 import { EINVAL } from '../errno';
 import { EAFNOSUPPORT } from './errno-net';
 
 /** sizeof(struct sockaddr_storage): longer addresses are refused with EINVAL. */
 export const SOCKADDR_STORAGE_BYTES = 128;
-export const SOCKADDR_IN_BYTES = 16, SOCKADDR_NL_BYTES = 12, UNIX_PATH_MAX = 108;
+export const SOCKADDR_IN_BYTES = 16, SOCKADDR_NL_BYTES = 12, SOCKADDR_LL_BYTES = 20, UNIX_PATH_MAX = 108;
 const SUN_PATH_OFFSET = 2;
 
 const latin1 = new TextDecoder('latin1');
@@ -49,9 +50,23 @@ export function parseSockaddr(b: Uint8Array, want: number, forBind = false): Soc
       const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
       return { family: AF_NETLINK, pid: v.getUint32(4, true), groups: v.getUint32(8, true) };
     }
+    case AF_PACKET:
+      return parsePacket(b, fam);
     default:
       return -EAFNOSUPPORT;
   }
+}
+
+/**
+ * sockaddr_ll (20 bytes): family, protocol (big-endian), ifindex, hatype, pkttype, halen, addr[8].
+ * packet_bind/packet_sendmsg accept the short form without the address bytes too.
+ */
+function parsePacket(b: Uint8Array, fam: number): SockAddr | number {
+  if (fam !== AF_PACKET || b.length < 12) return -EINVAL;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const halen = Math.min(b[11], 8, Math.max(0, b.length - 12));
+  const addr = [...b.subarray(12, 12 + halen)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+  return { family: AF_PACKET, protocol: v.getUint16(2, false), ifindex: v.getInt32(4, true), hatype: v.getUint16(8, true), pkttype: b[10], addr: halen === 6 ? addr : '' };
 }
 
 /** unix_validate_addr + unix_mkname: family AF_UNIX, at most 110 bytes, path up to its first NUL. */
@@ -90,6 +105,20 @@ export function emitSockaddr(a: SockAddr): Uint8Array {
       v.setUint16(0, AF_NETLINK, true);
       v.setUint32(4, a.pid >>> 0, true);
       v.setUint32(8, a.groups >>> 0, true);
+      return out;
+    }
+    case AF_PACKET: {
+      const out = new Uint8Array(SOCKADDR_LL_BYTES);
+      const v = new DataView(out.buffer);
+      v.setUint16(0, AF_PACKET, true);
+      v.setUint16(2, a.protocol, false);
+      v.setInt32(4, a.ifindex, true);
+      v.setUint16(8, a.hatype, true);
+      out[10] = a.pkttype;
+      if (a.addr !== '') {
+        out[11] = 6;
+        a.addr.split(':').forEach((h, i) => (out[12 + i] = parseInt(h, 16) & 0xff));
+      }
       return out;
     }
     default:

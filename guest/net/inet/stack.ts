@@ -5,7 +5,7 @@
 
 import type { EventScheduler } from '../../../emulator/time/scheduler';
 import type { Prng } from '../../../emulator/random/prng';
-import { EACCES, EEXIST, EINVAL, ENODEV } from '../../kernel/errno';
+import { EACCES, EEXIST, EINVAL, ENODEV, EOPNOTSUPP } from '../../kernel/errno';
 import type { InterfaceAddress, InterfaceInfo, IpStack, KernelSocket, NetDevice, RouteEntry, SocketInfo } from '../socket';
 import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from '../socket';
 import { parseArp } from '../wire/arp';
@@ -23,6 +23,11 @@ import { IcmpLayer } from './icmp';
 import { UdpLayer } from './udp';
 import { TcpLayer } from './tcp/layer';
 import type { TcpTunables } from './tcp/types';
+import { PacketSocket, type PacketHost } from '../packet/packet-socket';
+import { IPPROTO_RAW, RawIpSocket } from './raw-ip';
+
+/** A frame on interface `ifindex`, received or (`outgoing`) sent; `ourMac` is the interface's address. */
+export type PacketTap = (ifindex: number, frame: Uint8Array, outgoing: boolean, ourMac: string) => void;
 
 export interface Ipv4StackOptions {
   scheduler: EventScheduler;
@@ -51,6 +56,8 @@ export class Ipv4Stack implements IpStack, StackCore {
   readonly tcp: TcpLayer;
   private nextIdent: number;
   private readonly logLine: (line: string) => void;
+  /** AF_PACKET sockets: each is offered every frame sent or received on an interface. */
+  private readonly packetTaps = new Set<PacketTap>();
 
   constructor(opts: Ipv4StackOptions) {
     this.scheduler = opts.scheduler;
@@ -194,6 +201,7 @@ export class Ipv4Stack implements IpStack, StackCore {
   }
 
   createSocket(type: number, protocol: number): KernelSocket | number {
+    if (type === SOCK_RAW && protocol === IPPROTO_RAW) return new RawIpSocket(this);
     for (const t of this.transports.values()) {
       const s = t.createSocket(type, protocol);
       if (s !== null) return s;
@@ -294,8 +302,39 @@ export class Ipv4Stack implements IpStack, StackCore {
     else this.arp.output(i, nextHop, src, datagram);
   }
 
+  createPacketSocket(type: number, protocol: number): KernelSocket | number {
+    if (type !== SOCK_RAW && type !== SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+    let remove: () => void = () => undefined;
+    const sock = new PacketSocket(this.packetHost, type, protocol, () => remove());
+    remove = this.addPacketTap((ifindex, frame, outgoing, ourMac) => sock.deliver(ifindex, frame, outgoing, ourMac));
+    return sock;
+  }
+
+  /** Registers an AF_PACKET tap; returns its removal. */
+  addPacketTap(tap: PacketTap): () => void {
+    this.packetTaps.add(tap);
+    return () => this.packetTaps.delete(tap);
+  }
+
+  /** Interfaces by index and raw transmission, as AF_PACKET sockets need them. */
+  readonly packetHost: PacketHost = {
+    iface: (ifindex) => {
+      const i = this.ifaces[ifindex - 1];
+      return i && { index: i.index, mac: i.mac, mtuBytes: i.mtuBytes, up: i.up, loopback: i.dev === null };
+    },
+    transmit: (ifindex, frame) => {
+      const i = this.ifaces[ifindex - 1];
+      if (!i) return -ENODEV;
+      // Loopback has no link layer to put a frame on; Linux loops it back, this stack does not (yet).
+      if (!i.dev) return -EOPNOTSUPP;
+      this.transmit(i, frame);
+      return 0;
+    },
+  };
+
   private transmit(i: Iface, frame: Uint8Array): void {
     if (!i.dev || !ifaceRunning(i)) return;
+    for (const tap of this.packetTaps) tap(i.index, frame, true, i.mac);
     i.dev.transmit(frame);
   }
 
@@ -310,6 +349,7 @@ export class Ipv4Stack implements IpStack, StackCore {
     }
     const e = eth.value;
     if (e.dst !== i.mac && e.dst !== BROADCAST_MAC) return;
+    for (const tap of this.packetTaps) tap(i.index, frame, false, i.mac);
     if (e.ethertype === ETHERTYPE_ARP) {
       const arp = parseArp(e.payload);
       if (arp.ok) this.arp.input(i, arp.value);

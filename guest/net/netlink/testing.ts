@@ -101,6 +101,10 @@ export class FakeIpStack implements IpStack {
     return -97;
   }
 
+  createPacketSocket(): KernelSocket | number {
+    return -97;
+  }
+
   sockets(): readonly SocketInfo[] {
     return [];
   }
