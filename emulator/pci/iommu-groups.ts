@@ -81,16 +81,22 @@ class Grouper {
   }
 
   run(): IommuGroup[] {
-    for (const dev of this.devs) {
-      let id = this.deviceGroup(dev);
-      if (id === undefined) {
-        id = this.groups.length;
-        this.groups.push({ id, devices: [] });
-      }
-      this.groupOf.set(dev, id);
-      this.groups[id].devices.push(dev);
-    }
+    for (const dev of this.devs) this.add(dev);
     return this.groups;
+  }
+
+  /** iommu_probe_device for one device: its group (joined or new); a device already added keeps its own. */
+  add(dev: LinuxPciDev): number {
+    const had = this.groupOf.get(dev);
+    if (had !== undefined) return had;
+    let id = this.deviceGroup(dev);
+    if (id === undefined) {
+      id = this.groups.length;
+      this.groups.push({ id, devices: [] });
+    }
+    this.groupOf.set(dev, id);
+    this.groups[id].devices.push(dev);
+    return id;
   }
 
   /** pci_device_group: an existing group to join, or undefined for a new one. */
@@ -217,6 +223,25 @@ class Grouper {
     const endpointLike = t === 'endpoint' || t === 'upstreamPort' || t === 'legacyEndpoint' || t === 'rcIntegratedEndpoint';
     if (endpointLike && o.multifunction && dev.multifunction) return true;
     return undefined;
+  }
+}
+
+/**
+ * Groups formed one device at a time, in the order the caller probes them: on DT platforms
+ * (virt with SMMUv3) Linux calls iommu_probe_device from a driver probe's dma_configure, so
+ * only devices a driver tried get a group, numbered in that order. `devs` is the whole
+ * device list (aliases and slot functions are looked up in it).
+ */
+export class IommuGroupBuilder {
+  private readonly grouper: Grouper;
+  constructor(devs: readonly LinuxPciDev[], access: ConfigAccess, options: IommuGroupOptions = {}) {
+    this.grouper = new Grouper(devs, access, options);
+  }
+  add(dev: LinuxPciDev): number {
+    return this.grouper.add(dev);
+  }
+  get groups(): readonly IommuGroup[] {
+    return this.grouper.groups;
   }
 }
 

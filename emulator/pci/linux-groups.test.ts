@@ -1,5 +1,7 @@
 // twinbox against real Linux: for every topology in fixtures/*.linux.txt (Debian's 6.12
-// kernel under QEMU 7.2 with intel_iommu=on, captured by fixtures/capture-linux-groups.sh),
+// kernel under QEMU 7.2 with intel_iommu=on, captured by fixtures/capture-linux-groups.sh; or
+// the arm64 kernel under -M virt,iommu=smmuv3, captured by fixtures/capture-linux-groups-virt.sh,
+// where only devices a built-in driver probes get a group, in probe order: smmu-groups.ts),
 // the IOMMU groups (members and numbers) and the sysfs class/vendor/device/boot_vga listing
 // must be identical.
 
@@ -7,11 +9,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Bus } from '../bus/bus';
 import type { DeviceSpec } from '../machine/description/types';
-import { Q35_LAYOUT } from '../machine/layout';
+import { Q35_LAYOUT, VIRT_LAYOUT } from '../machine/layout';
 import { GuestRam } from '../memory/guest-ram';
 import { deviceSpecsOf } from '../../devices/pci/fixtures/qemu-config';
 import { createPciHost } from './host';
-import { bootVgaDevice } from './linux-scan';
+import { bootVgaDevice, linuxScan } from './linux-scan';
+import { DEBIAN_ARM64_BUILTIN_MATCHES, smmuIommuGroups } from './smmu-groups';
+import type { IommuGroup } from './iommu-groups';
 
 const DISPLAYS = new Set(['VGA', 'virtio-vga', 'qxl-vga', 'virtio-gpu-pci', 'qxl', 'bochs-display', 'ramfb']);
 
@@ -35,11 +39,18 @@ const fixtures = readdirSync(dir).filter((f) => f.endsWith('.linux.txt')).sort()
 
 describe.each(fixtures)('real Linux under QEMU: %s', (file) => {
   const lines = readFileSync(new URL(file, dir), 'utf8').split('\n');
-  const args = lines[0].replace(/^# qemu-system-x86_64 /, '').split(/\s+/).filter((a) => a);
+  const virt = lines[0].startsWith('# qemu-system-aarch64 ');
+  const args = lines[0].replace(/^# qemu-system-(x86_64|aarch64) /, '').split(/\s+/).filter((a) => a);
   const bus = new Bus(new GuestRam(0, 16 * 1024 * 1024));
-  const r = createPciHost({ machine: 'q35', layout: Q35_LAYOUT, bus, devices: withDefaults(args) });
+  const r = virt
+    ? createPciHost({ machine: 'virt', layout: VIRT_LAYOUT, bus, devices: deviceSpecsOf(args) })
+    : createPciHost({ machine: 'q35', layout: Q35_LAYOUT, bus, devices: withDefaults(args) });
   if (!r.ok) throw new Error(r.error);
   const host = r.host;
+  const groups = (): IommuGroup[] => {
+    if (!virt) return host.iommuGroups();
+    return smmuIommuGroups(linuxScan(host.access, { enableAcs: false }), host.access, DEBIAN_ARM64_BUILTIN_MATCHES);
+  };
 
   it('has the captured answers', () => {
     expect(section(lines, 1).length).toBeGreaterThan(0);
@@ -48,12 +59,12 @@ describe.each(fixtures)('real Linux under QEMU: %s', (file) => {
   });
 
   it('IOMMU groups', () => {
-    const ours = host.iommuGroups().map((g) => 'G ' + g.devices.map((d) => d.bdf).sort().join(' ')).sort();
+    const ours = groups().map((g) => 'G ' + g.devices.map((d) => d.bdf).sort().join(' ')).sort();
     expect(ours).toEqual(section(lines, 1));
   });
 
   it('IOMMU group numbers (Linux probe order)', () => {
-    const ours = host.iommuGroups().map((g) => `${g.id} ${g.devices.map((d) => d.bdf).sort().join(' ')}`);
+    const ours = groups().map((g) => `${g.id} ${g.devices.map((d) => d.bdf).sort().join(' ')}`);
     expect(ours).toEqual(section(lines, 3));
   });
 

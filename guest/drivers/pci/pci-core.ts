@@ -6,6 +6,7 @@
 import { bootVgaDevice, linuxScan, type LinuxPciDev } from '../../../emulator/pci/linux-scan';
 import type { ConfigAccess } from '../../../emulator/pci/enumerate';
 import { computeIommuGroups } from '../../../emulator/pci/iommu-groups';
+import { SmmuGroups, smmuProbeOrder } from '../../../emulator/pci/smmu-groups';
 import { findCapability } from '../../../emulator/pci/capabilities';
 import { CAP_ID_SSVID, REG_HEADER_TYPE, REG_SUBSYSTEM_VENDOR_ID } from '../../../emulator/pci/regs';
 import { BUILTIN_DRIVERS, idMatches, type PciDriverSpec, type PciId } from './driver-table';
@@ -54,12 +55,15 @@ export class PciSubsystem {
   readonly devices: PciDevice[] = [];
   readonly drivers: PciDriver[] = BUILTIN_DRIVERS.map((s) => new PciDriver(s));
   autoprobe = true;
+  /** virt+SMMUv3: groups are formed as drivers probe (smmu-groups.ts), not all at scan time. */
+  private probeGrouper: SmmuGroups | undefined;
 
   constructor(readonly access: ConfigAccess, readonly iommu: IommuConfig, private readonly hooks: PciCoreHooks) {}
 
   /** Boot: scan, group, and bind every device to the first matching driver (vfio-pci.ids= first). */
   probe(cmdline: string): void {
-    const list = linuxScan(this.access, { enableAcs: this.iommu.kind !== undefined });
+    // On DT/SMMUv3 Linux requests ACS only after enumerating the host bridge: ports stay open.
+    const list = linuxScan(this.access, { enableAcs: this.iommu.kind !== undefined && this.iommu.kind !== 'smmuv3' });
     const vga = bootVgaDevice(list, this.access);
     const paths = new Map<LinuxPciDev, string>();
     for (const dev of list) {
@@ -78,7 +82,8 @@ export class PciSubsystem {
         resources: functionResources(this.access, dev.bus, dev.devfn, isBridge),
       });
     }
-    if (this.iommu.kind) {
+    if (this.iommu.kind === 'smmuv3') this.probeGrouper = new SmmuGroups(list, this.access, { acsOverride: this.iommu.acsOverride });
+    else if (this.iommu.kind) {
       const groups = computeIommuGroups(list, this.access, { acsOverride: this.iommu.acsOverride });
       for (const g of groups) {
         for (const member of g.devices) {
@@ -93,7 +98,33 @@ export class PciSubsystem {
     // A built-in vfio-pci takes its ids= from the command line; a modular one from modprobe.
     const vfioIds = /(?:^|\s)vfio-pci\.ids=(\S+)/.exec(cmdline)?.[1];
     if (vfioIds && this.driver('vfio-pci')?.registered) for (const pair of vfioIds.split(',')) this.addVfioId(pair);
-    for (const d of this.devices) this.attach(d);
+    for (const d of this.bootProbeOrder()) this.attach(d);
+  }
+
+  /**
+   * The order boot probes devices: device order, except under an SMMUv3, where every probe
+   * waits on the deferred list for the SMMU and runs in driver registration order.
+   */
+  private bootProbeOrder(): PciDevice[] {
+    if (!this.probeGrouper) return this.devices;
+    const byDev = new Map(this.devices.map((d) => [d.dev, d]));
+    const order = this.attachOrder();
+    const matchers = order.map((drv) => (dev: LinuxPciDev) => {
+      const d = byDev.get(dev);
+      return d !== undefined && this.matches(drv, d);
+    });
+    const first = smmuProbeOrder(this.devices.map((d) => d.dev), matchers).flatMap((dev) => byDev.get(dev) ?? []);
+    return [...first, ...this.devices.filter((d) => !first.includes(d))];
+  }
+
+  /** iommu_probe_device from dma_configure: a probe gives the device its group first, or fails. */
+  private configureDma(d: PciDevice): number {
+    if (!this.probeGrouper || d.group !== undefined) return 0;
+    const g = this.probeGrouper.probe(d.dev);
+    if (g === undefined) return -EBUSY;
+    d.group = g;
+    this.hooks.log(`pci ${d.dev.bdf}: Adding to iommu group ${g}`);
+    return 0;
   }
 
   /** A module's init: the driver appears and probes every unbound device it matches (driver_attach). */
@@ -147,6 +178,8 @@ export class PciSubsystem {
 
   /** The driver's probe: 0, or -errno when it refuses the device. */
   private probeWith(drv: PciDriver, d: PciDevice): number {
+    const dma = this.configureDma(d);
+    if (dma < 0) return dma;
     if (drv.spec.pcieTypes && !(d.dev.pcieType && drv.spec.pcieTypes.includes(d.dev.pcieType))) return -ENODEV;
     if (drv.spec.endpointsOnly && d.headerType !== 0) return -EINVAL;
     if (drv.name === 'vfio-pci' && d.group === undefined) {
@@ -171,10 +204,14 @@ export class PciSubsystem {
   /** device_attach: the first driver that matches and probes successfully. */
   attach(d: PciDevice): boolean {
     if (d.driver) return true;
-    const live = this.registeredDrivers();
-    const order = [...live.filter((x) => x.dynamicIds.length > 0), ...live.filter((x) => x.dynamicIds.length === 0)];
-    for (const drv of order) if (this.matches(drv, d) && this.probeWith(drv, d) === 0) return true;
+    for (const drv of this.attachOrder()) if (this.matches(drv, d) && this.probeWith(drv, d) === 0) return true;
     return false;
+  }
+
+  /** Registered drivers in the order device_attach tries them (those with dynamic IDs first). */
+  private attachOrder(): PciDriver[] {
+    const live = this.registeredDrivers();
+    return [...live.filter((x) => x.dynamicIds.length > 0), ...live.filter((x) => x.dynamicIds.length === 0)];
   }
 
   /** .../drivers/NAME/bind */

@@ -100,7 +100,8 @@ export class PciSysfs {
       this.pci.autoprobe = t.trim() !== '0';
       return 0;
     });
-    this.groups(groupsDir);
+    if (this.pci.iommu.kind === 'smmuv3') this.probedGroups(groupsDir);
+    else this.groups(groupsDir);
   }
 
   private deviceAttrs(dir: FsNode, d: PciDevice): void {
@@ -127,9 +128,16 @@ export class PciSysfs {
       return 0;
     });
     this.link(dir, 'subsystem', `${up}bus/pci`);
-    if (d.group !== undefined) this.link(dir, 'iommu_group', `${up}kernel/iommu_groups/${d.group}`);
+    // Under an SMMUv3 the group appears when a driver first probes the device, so the link is looked up.
+    const probedGroup = this.pci.iommu.kind === 'smmuv3';
+    if (d.group !== undefined && !probedGroup) this.link(dir, 'iommu_group', `${up}kernel/iommu_groups/${d.group}`);
+    const groupLink = this.dynamicLink(dir, 'iommu_group', () => `${up}kernel/iommu_groups/${d.group ?? ''}`);
+    const hasGroup = () => probedGroup && d.group !== undefined;
     const driverLink = this.dynamicLink(dir, 'driver', () => `${up}bus/pci/drivers/${d.driver?.name ?? ''}`);
-    dir.dynamic = { list: () => (d.driver ? ['driver'] : []), lookup: (n) => (n === 'driver' && d.driver ? driverLink : undefined) };
+    dir.dynamic = {
+      list: () => [...(d.driver ? ['driver'] : []), ...(hasGroup() ? ['iommu_group'] : [])],
+      lookup: (n) => (n === 'driver' && d.driver ? driverLink : n === 'iommu_group' && hasGroup() ? groupLink : undefined),
+    };
   }
 
   private readConfig(d: PciDevice, size: number): Uint8Array {
@@ -186,6 +194,40 @@ export class PciSysfs {
     if (!d) return -ENODEV;
     this.pci.attach(d);
     return 0;
+  }
+
+  /** Groups that come and go with driver probes (virt+SMMUv3): directories made on first lookup. */
+  private probedGroups(groupsDir: FsNode): void {
+    const made = new Map<number, FsNode>();
+    const groupDir = (id: number): FsNode => {
+      const cached = made.get(id);
+      if (cached) return cached;
+      const g = new FsNode(groupsDir.fs, 'dir', 0o755, this.vfs.nowNs());
+      g.parent = groupsDir;
+      const devs = this.dir(g, 'devices');
+      const links = new Map<string, FsNode>();
+      const members = () => this.pci.devices.filter((x) => x.group === id);
+      devs.dynamic = {
+        list: () => members().map((x) => x.dev.bdf),
+        lookup: (bdf) => {
+          const d = members().find((x) => x.dev.bdf === bdf);
+          if (!d) return undefined;
+          const l = links.get(bdf) ?? this.dynamicLink(devs, bdf, () => `../../../../devices/${d.sysPath}`);
+          links.set(bdf, l);
+          return l;
+        },
+      };
+      this.attr(g, 'type', 0o644, () => (this.pci.iommu.passthrough ? 'identity\n' : 'DMA-FQ\n'));
+      made.set(id, g);
+      return g;
+    };
+    groupsDir.dynamic = {
+      list: () => this.pci.groupIds().map(String),
+      lookup: (name) => {
+        const id = Number(name);
+        return /^\d+$/.test(name) && this.pci.groupIds().includes(id) ? groupDir(id) : undefined;
+      },
+    };
   }
 
   private groups(groupsDir: FsNode): void {
