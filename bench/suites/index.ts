@@ -18,5 +18,6 @@ import { netKernelCases } from './net-kernel';
 import { guestInferenceCase } from './inference-guest';
 import { netStackCases } from './net-stack';
 import { netToolsCases } from './net-tools';
+import { jobControlCases } from './jobctl';
 
-export const allCases: BenchCase[] = [...coreCases, ...pciCases, ...hwCases, ...moduleCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, ...guestBlkLatencyCases, ...displayCases, ...guestDisplayCases, inferenceBenchCase, guestInferenceCase, ...backendCases, ...netKernelCases, ...netStackCases, ...netToolsCases];
+export const allCases: BenchCase[] = [...coreCases, ...pciCases, ...hwCases, ...moduleCases, ...cpuCases, ...kernelCases, ...storageCases, ...guestStorageCases, ...guestBlkLatencyCases, ...displayCases, ...guestDisplayCases, inferenceBenchCase, guestInferenceCase, ...backendCases, ...netKernelCases, ...netStackCases, ...netToolsCases, ...jobControlCases];

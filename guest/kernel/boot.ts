@@ -132,6 +132,14 @@ function installNativePrograms(k: Kernel): void {
       fileWrite(node, 0, nativeFileContent(p.name), k.now);
     }
   }
+  // Plain files of the userland (its /init script); an initramfs file of the same path wins.
+  for (const [path, content] of k.registry.allFiles()) {
+    const parts = path.split('/').filter((x) => x !== '');
+    const dir = ensureDir(k, parts.slice(0, -1).join('/'));
+    const name = parts[parts.length - 1];
+    if (!dir || !name || dir.children!.has(name)) continue;
+    fileWrite(k.vfs.createNode(dir, name, 'file', 0o755), 0, content, k.now);
+  }
 }
 
 function ensureDir(k: Kernel, rel: string): import('../fs/node').FsNode | undefined {

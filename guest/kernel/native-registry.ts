@@ -25,6 +25,18 @@ export class NativeRegistry {
     return this.programs.get(name);
   }
 
+  private readonly files = new Map<string, Uint8Array>();
+
+  /** A plain file (e.g. an /init script) the root filesystem gets alongside the programs. */
+  registerFile(path: string, content: Uint8Array): void {
+    this.files.set(path, content);
+  }
+
+  /** Registered files in registration order. */
+  allFiles(): Array<readonly [string, Uint8Array]> {
+    return [...this.files];
+  }
+
   /** Programs in registration order (deterministic install order). */
   all(): NativeProgramRecord[] {
     return [...this.programs.values()];

@@ -19,8 +19,8 @@ const SBIN = new Set(['init', 'mount', 'umount', 'poweroff', 'reboot', 'halt', '
 
 export const USERLAND_PROGRAMS: readonly UserlandProgram[] = [
   { name: 'sh', main: shMain, paths: ['/bin/sh', '/bin/ash'] },
-  // Also /init, where an initramfs keeps its init (the kernel's rdinit default), as on real Linux.
-  { name: 'init', main: initMain, paths: ['/sbin/init', '/init'] },
+  // The native root's /init is a script (./rootfs.ts) run by sh, as in the real initramfs.
+  { name: 'init', main: initMain, paths: ['/sbin/init'] },
   ...APPLETS.map(([name, main]) => ({ name, main, paths: [SBIN.has(name) ? `/sbin/${name}` : `/bin/${name}`] })),
   ...AI_PROGRAMS,
   { name: 'system1', main: program(system1), paths: ['/usr/bin/system1'] },

@@ -14,6 +14,7 @@ import { ls } from './ls';
 import * as power from './power';
 import * as procps from './procps';
 import * as sysinfo from './sysinfo';
+import { cttyhack, setsid } from './session';
 import * as lspci from './lspci';
 import { twinboxHw } from './hw';
 import { MODULE_APPLETS } from './modprobe';
@@ -75,6 +76,8 @@ const MAINS: ReadonlyArray<readonly [string, Main]> = [
   ['hostname', sysinfo.hostname],
   ['id', sysinfo.id],
   ['env', sysinfo.env],
+  ['setsid', setsid],
+  ['cttyhack', cttyhack],
   ['free', sysinfo.free],
   ['dmesg', sysinfo.dmesg],
   ['uptime', sysinfo.uptime],

@@ -47,6 +47,7 @@ export const NR = {
   setpgid: 154,
   getpgid: 155,
   setsid: 157,
+  prctl: 167,
   getgroups: 158,
   uname: 160,
   sethostname: 161,
@@ -111,6 +112,7 @@ export const SIG_SETMASK = 2;
 
 export const TCGETS = 0x5401;
 export const TIOCSCTTY = 0x540e;
+export const PR_SET_NAME = 15;
 export const TIOCGPGRP = 0x540f;
 export const TIOCSPGRP = 0x5410;
 export const TIOCGWINSZ = 0x5413;

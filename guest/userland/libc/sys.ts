@@ -7,7 +7,7 @@ import type { NativeEntry, SyscallTrap, UserMemory } from '../../abi/native';
 import { EFAULT, ENOMEM } from './errno';
 import {
   AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, MAP_ANONYMOUS, MAP_PRIVATE, NR, PROT_READ, PROT_WRITE,
-  SIGCHLD, TCGETS, TIOCGWINSZ,
+  PR_SET_NAME, SIGCHLD, TCGETS, TIOCGWINSZ,
 } from './numbers';
 import {
   STAT_SIZE, STATFS_SIZE, SYSINFO_SIZE, UTSNAME_SIZE, parseDirents, parseStat, parseStatfs, parseSysinfo,
@@ -528,6 +528,17 @@ export class Sys {
 
   *setsid(): Sc<number> {
     return yield trap(NR.setsid, []);
+  }
+
+  *getpgid(pid: number): Sc<number> {
+    return yield trap(NR.getpgid, [pid]);
+  }
+
+  /** prctl(PR_SET_NAME): the task's comm (what ps shows in braces when argv[0] differs). */
+  *setProcessName(name: string): Sc<number> {
+    const p = this.put(cString(name.slice(0, 15)));
+    if (p < 0) return -ENOMEM;
+    return yield trap(NR.prctl, [PR_SET_NAME, p, 0, 0, 0]);
   }
 
   *sync(): Sc<number> {

@@ -1,7 +1,8 @@
 // getopts (XCU getopts, ash's messages "Illegal option -z" / "No arg for -b option") and
-// fg, which without per-job process groups just waits for the job in the foreground.
+// fg: under job control it hands the job the terminal and continues it (jobctl.ts); without, it waits for the job.
 
 import type { Sc } from '../libc/sys';
+import { fgJobControl } from './jobctl';
 import { findJob, waitJob } from './jobs';
 import type { Shell } from './shell';
 
@@ -79,6 +80,7 @@ function* optionError(sh: Shell, name: string, c: string, silent: boolean, messa
 
 export function* fg(sh: Shell, argv: string[]): Sc<number> {
   const spec = argv[1] ?? '%%';
+  if (sh.state.jobControl) return yield* fgJobControl(sh, spec);
   const job = findJob(sh, spec);
   if (!sh.state.interactive) {
     yield* sh.diag(`job ${spec} not created under job control`);

@@ -6,6 +6,7 @@ import { strerror } from '../libc/errno';
 import { SIG_BLOCK, SIG_DFL, SIG_IGN, SIG_UNBLOCK } from '../libc/numbers';
 import { allSignals, parseSignal, signalName, SIGTERM } from '../libc/signals';
 import type { Sc } from '../libc/sys';
+import { signalJob } from './jobctl';
 import { findJob } from './jobs';
 import type { Shell } from './shell';
 
@@ -76,7 +77,12 @@ export function* killBuiltin(sh: Shell, argv: string[]): Sc<number> {
         yield* sh.diag(`${target}: no such job`);
         return 2;
       }
-      pids = job.pids.filter((p) => !job.statuses.has(p));
+      const r = yield* signalJob(sh, job, sig);
+      if (r < 0) {
+        yield* plain(sh, `can't kill pid -${job.pgid ?? job.pids[0]}: ${strerror(r)}`);
+        status = 1;
+      }
+      continue;
     } else if (/^-?[0-9]+$/.test(target)) {
       pids = [Number(target)];
     } else {

@@ -2,6 +2,7 @@
 // assignments and may exit a non-interactive shell; the rest behave like commands.
 // echo, printf, test and kill report errors as BusyBox applets do ("sh: message").
 
+import { bgBuiltin } from './jobctl';
 import { strerror } from '../libc/errno';
 import { O_RDONLY } from '../libc/numbers';
 import type { Sc } from '../libc/sys';
@@ -111,6 +112,14 @@ function* exitOrReturn(sh: Shell, argv: string[]): Sc<number> {
     return 2;
   }
   const kind = argv[0] === 'return' && sh.funcDepth > 0 ? 'return' : 'exit';
+  // ash refuses the first exit while jobs are stopped; a second one exits.
+  if (kind === 'exit' && sh.state.jobControl && !sh.stoppedJobsWarned && sh.state.jobs.some((j) => j.stopSig !== undefined)) {
+    sh.stoppedJobsWarned = true;
+    yield* sh.out.flush();
+    sh.err.put('You have stopped jobs.\n');
+    yield* sh.err.flush();
+    return 0;
+  }
   throw new ControlFlow(kind, n);
 }
 
@@ -164,9 +173,10 @@ function* umask(sh: Shell, argv: string[]): Sc<number> {
   return 0;
 }
 
+/** jobs [%job...]: with no argument, the current job first, as ash walks its most-recently-used list. */
 function* jobs(sh: Shell, argv: string[]): Sc<number> {
   yield* reapChildren(sh);
-  const list = argv.length > 1 ? argv.slice(1).map((a) => findJob(sh, a)) : sh.state.jobs;
+  const list = argv.length > 1 ? argv.slice(1).map((a) => findJob(sh, a)) : [...sh.state.jobs].reverse();
   for (const [k, job] of list.entries()) {
     if (job === undefined) {
       yield* sh.diag(`${argv[k + 1]}: no such job`);
@@ -249,5 +259,6 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['alias', regular(alias)],
   ['unalias', regular(unalias)],
   ['fg', regular(fg)],
+  ['bg', regular(bgBuiltin)],
   ...VAR_BUILTINS,
 ]);

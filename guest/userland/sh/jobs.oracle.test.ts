@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import * as pty from 'node-pty';
 import { sh } from '../testing/harness';
+import { JOB_SESSIONS, typedSession } from '../testing/typed-session';
 
 const CASES = [
   'sleep 3 & sleep 1; kill -TERM $!; wait $! 2>/dev/null; echo $?',
@@ -56,4 +57,42 @@ describe('job notices against BusyBox ash on a pty', () => {
     expect(real).toContain('[1]+  Done                       sleep 1\nlisted\n');
     expect(ours).toBe(real);
   }, 30_000);
+});
+
+/** Presses the keys in `busybox ash -i` on a pty, 600 ms apart (^Z must reach a running job); the text from the first prompt on. */
+async function realKeys(keys: readonly string[]): Promise<string> {
+  const p = pty.spawn('busybox', ['ash', '-i'], { cols: 200, rows: 50, cwd: '/', env: { PATH: '/bin:/usr/bin', HOME: '/', PS1: PROMPT, TERM: 'vt100' } });
+  let out = '';
+  p.onData((d) => {
+    out += d;
+    if (d.includes('\x1b[6n')) p.write('\x1b[1;5R');
+  });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  try {
+    await pause(500);
+    for (const k of keys) {
+      p.write(k.replace(/\n/g, '\r'));
+      await pause(600);
+    }
+    p.write('exit\r');
+    await pause(300);
+  } finally {
+    p.kill();
+  }
+  const text = out.replace(/\x1b\[6n/g, '').replace(/\r/g, '');
+  return text.slice(text.indexOf(PROMPT));
+}
+
+describe('job control against BusyBox ash on a pty', () => {
+  for (const [n, keys] of JOB_SESSIONS.entries()) {
+    it(`session ${n + 1} (${keys[0]!.trim()} ...): stops, jobs, bg, fg, kill, wait, exit print what ash prints`, async () => {
+      const real = await realKeys(keys);
+      const ours = typedSession([...keys, 'exit\n']);
+      // Known difference: the native tty echoes a newline after ^Z (its ^C handling relies on it);
+      // Linux's n_tty echoes just "^Z". Everything else must be byte-identical.
+      const cut = (s: string) => s.slice(0, s.lastIndexOf(`${PROMPT}exit\n`));
+      expect(cut(ours).replace(/\^Z\n/g, '^Z')).toBe(cut(real));
+      expect(real).toContain(keys.includes('\x1a') ? '^Z[1]+  Stopped                    ' : '[1]+  Stopped (tty input)        cat\n');
+    }, 30_000);
+  }
 });

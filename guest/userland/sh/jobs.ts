@@ -2,9 +2,9 @@
 // ("[1]+  Done                       sleep 1"), and the wait/kill/jobs builtins' core.
 
 import { ECHILD } from '../libc/errno';
-import { WNOHANG } from '../libc/numbers';
+import { WNOHANG, WUNTRACED } from '../libc/numbers';
 import { signalDescription } from '../libc/signals';
-import { shellStatus, waitExitCode, waitSignaled, waitTermSig } from '../libc/structs';
+import { shellStatus, waitExitCode, waitSignaled, waitStopped, waitTermSig } from '../libc/structs';
 import type { Sc } from '../libc/sys';
 import type { Job } from './state';
 import type { Shell } from './shell';
@@ -12,9 +12,21 @@ import type { Shell } from './shell';
 /** Collects every ended child without blocking. */
 export function* reapChildren(sh: Shell): Sc<void> {
   for (let guard = 0; guard < 10_000; guard++) {
-    const r = yield* sh.sys.wait4(-1, WNOHANG);
+    // Under job control a background job that stops (SIGTTIN reading the terminal...) is reported too.
+    const r = yield* sh.sys.wait4(-1, WNOHANG | (sh.state.jobControl ? WUNTRACED : 0));
     if (typeof r === 'number' || r.pid <= 0) return;
-    for (const job of sh.state.jobs) if (job.pids.includes(r.pid)) job.statuses.set(r.pid, r.status);
+    for (const job of sh.state.jobs) {
+      if (!job.pids.includes(r.pid)) continue;
+      if (waitStopped(r.status)) {
+        // One notice per stop of the job, however many of its processes report it.
+        if (job.stopSig === undefined) job.stopShown = false;
+        job.stopSig = (r.status >> 8) & 0xff;
+        continue;
+      }
+      job.statuses.set(r.pid, r.status);
+      // A stopped job killed (SIGKILL) is reported by how it ended, not as stopped.
+      if (jobDone(job)) job.stopSig = undefined;
+    }
   }
 }
 
@@ -27,6 +39,7 @@ function lastStatus(job: Job): number | undefined {
 }
 
 export function jobStateText(job: Job): string {
+  if (job.stopSig !== undefined) return signalDescription(job.stopSig);
   const st = lastStatus(job);
   if (st === undefined) return 'Running';
   if (waitSignaled(st)) return signalDescription(waitTermSig(st));
@@ -47,11 +60,14 @@ export function jobLine(sh: Shell, job: Job): string {
   return `[${job.id}]${mark(sh, job)}  ${jobStateText(job).padEnd(27)}${job.text}\n`;
 }
 
-/** Before a prompt: report and forget finished background jobs. */
+/** Before a prompt: report and forget finished background jobs, and report newly stopped ones. */
 export function* notifyDoneJobs(sh: Shell): Sc<void> {
   yield* reapChildren(sh);
-  const done = sh.state.jobs.filter(jobDone);
-  for (const job of done) sh.err.put(jobLine(sh, job));
+  for (const job of sh.state.jobs) {
+    const newlyStopped = job.stopSig !== undefined && job.stopShown === false;
+    if (jobDone(job) || newlyStopped) sh.err.put(jobLine(sh, job));
+    if (newlyStopped) job.stopShown = true;
+  }
   sh.state.jobs = sh.state.jobs.filter((j) => !jobDone(j));
   yield* sh.err.flush();
 }
@@ -72,6 +88,8 @@ export function findJob(sh: Shell, spec: string): Job | undefined {
  * as ash does.
  */
 export function* waitJob(sh: Shell, job: Job, forget = true): Sc<number> {
+  // ash's wait returns at once for a stopped job, with the stop signal's status.
+  if (job.stopSig !== undefined) return 128 + job.stopSig;
   for (const pid of job.pids) {
     if (job.statuses.has(pid)) continue;
     const r = yield* sh.sys.wait4(pid, 0);
@@ -86,7 +104,7 @@ export function* waitJob(sh: Shell, job: Job, forget = true): Sc<number> {
 /** wait [pid|%job...] */
 export function* waitBuiltin(sh: Shell, args: readonly string[]): Sc<number> {
   if (args.length === 0) {
-    for (const job of [...sh.state.jobs]) yield* waitJob(sh, job, false);
+    for (const job of [...sh.state.jobs]) if (job.stopSig === undefined) yield* waitJob(sh, job, false);
     return 0;
   }
   let status = 0;

@@ -11,6 +11,7 @@ import { Sys } from '../libc/sys';
 import type { Sc } from '../libc/sys';
 import { fromUtf8 } from '../libc/text';
 import type { Node } from './ast';
+import { enableJobControl } from './jobctl';
 import { notifyDoneJobs } from './jobs';
 import { ShellSyntaxError } from './lexer';
 import { Parser, parseAll } from './parser';
@@ -88,6 +89,7 @@ function* dispatch(sh: Shell, argv: readonly string[]): Sc<number> {
   st.jobControl = st.interactive && tty;
   st.source = { kind: st.interactive ? 'interactive' : 'command' };
   if (st.interactive) for (const sig of INTERACTIVE_IGNORED) yield* sh.sys.signalDisposition(sig, SIG_IGN);
+  if (st.jobControl) yield* enableJobControl(sh);
   if ((argv[0] ?? '').startsWith('-')) yield* loginProfile(sh);
   return yield* interactiveLoop(sh);
 }

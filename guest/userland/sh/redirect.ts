@@ -46,7 +46,7 @@ function* hereDocFd(sh: Shell, body: string): Sc<number> {
       yield* child.sys.close(r);
       yield* child.sys.write(w, bytes);
       return 0;
-    });
+    }, false);
   }
   yield* sh.sys.close(w);
   return r;

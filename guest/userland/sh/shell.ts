@@ -25,6 +25,15 @@ import { applyRedirs, restoreRedirs } from './redirect';
 import { runSimple } from './simple';
 import type { ShellState, Var } from './state';
 import { runPendingTraps } from './builtins-signals';
+import { JOB_CONTROL_IGNORED, TTY_FD, waitForegroundJob } from './jobctl';
+import { TIOCSPGRP } from '../libc/numbers';
+
+/** The job being started under job control: its process group (0 until its first process forks). */
+interface JobGroup {
+  pgid: number;
+  foreground: boolean;
+  text: string;
+}
 
 /** break/continue/return/exit unwinding through the evaluator (caught before leaving the program). */
 export class ControlFlow {
@@ -53,6 +62,12 @@ export class Shell {
   getoptsOffset = 1;
   /** Saved outer values of `local` variables, one frame per running function. */
   localFrames: Map<string, Var | undefined>[] = [];
+  /** The shell's own process group once job control is on (0 before). */
+  shellPgid = 0;
+  /** "You have stopped jobs." was said once; the next exit leaves. */
+  stoppedJobsWarned = false;
+  /** Set while a job's processes are forked, so they share one process group. */
+  jobGroup: JobGroup | undefined;
 
   constructor(
     readonly sys: Sys,
@@ -173,13 +188,15 @@ export class Shell {
 
   private *runCommand(cmd: Command): Sc<number> {
     switch (cmd.kind) {
-      case 'simple': return yield* runSimple(this, cmd, false);
+      case 'simple': return yield* this.asJob(commandText(cmd), () => runSimple(this, cmd, false));
       case 'func':
         this.state.functions.set(cmd.name, cmd.body);
         return 0;
       case 'subshell': {
-        const pid = yield* this.spawn((child) => child.withRedirs(cmd.redirs, () => child.run(cmd.body)));
-        return yield* this.waitForeground([pid]);
+        return yield* this.asJob(commandText(cmd), function* (this: Shell) {
+          const pid = yield* this.spawn((child) => child.withRedirs(cmd.redirs, () => child.run(cmd.body)));
+          return yield* this.waitForeground([pid]);
+        }.bind(this));
       }
       case 'group': return yield* this.withRedirs(cmd.redirs, () => this.run(cmd.body));
       case 'if': return yield* this.withRedirs(cmd.redirs, () => this.runIf(cmd));
@@ -271,7 +288,22 @@ export class Shell {
     return 0;
   }
 
+  /** Runs `body` as one foreground job: the processes it forks share a process group. */
+  private *asJob(text: string, body: () => Sc<number>): Sc<number> {
+    const saved = this.jobGroup;
+    this.jobGroup = { pgid: 0, foreground: true, text };
+    try {
+      return yield* body();
+    } finally {
+      this.jobGroup = saved;
+    }
+  }
+
   private *runPipeline(p: Pipeline): Sc<number> {
+    return yield* this.asJob(commandText(p), () => this.runPipelineJob(p));
+  }
+
+  private *runPipelineJob(p: Pipeline): Sc<number> {
     const pids: number[] = [];
     let inFd = -1;
     for (const [k, cmd] of p.commands.entries()) {
@@ -315,6 +347,9 @@ export class Shell {
   }
 
   private *runAsync(node: Node): Sc<number> {
+    const saved = this.jobGroup;
+    const group: JobGroup = { pgid: 0, foreground: false, text: commandText(node) };
+    this.jobGroup = group;
     const pid = yield* this.spawn(function* (child: Shell) {
       // Background commands ignore SIGINT and SIGQUIT (XCU 2.11): without process groups
       // per job this also keeps ^C at the console from reaching them.
@@ -322,17 +357,20 @@ export class Shell {
       yield* child.sys.signalDisposition(SIGQUIT, SIG_IGN);
       return yield* child.runTail(node);
     });
+    this.jobGroup = saved;
     if (pid < 0) return 2;
     this.state.lastBgPid = pid;
     const id = this.state.jobs.reduce((m, j) => Math.max(m, j.id), 0) + 1;
     // ash prints no "[1] PID" line for `&`: the job shows up in `jobs` and in the notice at the prompt.
-    this.state.jobs.push({ id, pids: [pid], statuses: new Map(), text: commandText(node), notified: false });
+    this.state.jobs.push({ id, pids: [pid], statuses: new Map(), text: group.text, notified: false, ...(group.pgid > 0 ? { pgid: group.pgid } : {}) });
     return 0;
   }
 
   /** Forks a child that runs `body` on a copy of this shell, then exits with its status. */
-  *spawn(body: (child: Shell) => Sc<number>): Sc<number> {
+  *spawn(body: (child: Shell) => Sc<number>, inJob = true): Sc<number> {
     yield* this.flushAll();
+    const group = inJob && this.state.jobControl ? this.jobGroup : undefined;
+    const groupAtFork = group === undefined ? undefined : { pgid: group.pgid, foreground: group.foreground };
     const snapshot = this.state.clone();
     const sys = this.sys;
     const line = this.line;
@@ -340,6 +378,7 @@ export class Shell {
     const entry: NativeEntry = function* (ctx) {
       const child = new Shell(sys.forChild(ctx.mem), snapshot);
       child.line = line;
+      if (groupAtFork) yield* child.joinJobGroup(groupAtFork.pgid, groupAtFork.foreground);
       // An interactive shell ignores these itself; its children get the defaults back.
       if (interactive) for (const sig of INTERACTIVE_IGNORED) if (!snapshot.traps.has(sig)) yield* child.sys.signalDisposition(sig, SIG_DFL);
       const status = yield* child.guard(() => body(child));
@@ -349,7 +388,20 @@ export class Shell {
     };
     const pid = yield* this.sys.fork(entry);
     if (pid < 0) yield* this.diag(`can't fork`);
+    else if (group) {
+      // Both sides set the group (as ash does), so neither depends on which runs first.
+      if (group.pgid === 0) group.pgid = pid;
+      yield* this.sys.setpgid(pid, group.pgid);
+    }
     return pid;
+  }
+
+  /** In a job's child: its process group, the terminal for a foreground job, default stop signals. */
+  *joinJobGroup(pgidAtFork: number, foreground: boolean): Sc<void> {
+    const pgid = pgidAtFork > 0 ? pgidAtFork : yield* this.sys.getpid();
+    yield* this.sys.setpgid(0, pgid);
+    if (foreground) yield* this.sys.ioctlInt(TTY_FD, TIOCSPGRP, pgid);
+    for (const sig of JOB_CONTROL_IGNORED) yield* this.sys.signalDisposition(sig, SIG_DFL);
   }
 
   /** Runs `body`, turning exit/return unwinding into a status. */
@@ -368,6 +420,10 @@ export class Shell {
 
   /** Waits for a foreground job's processes; the status is the last one's. */
   *waitForeground(pids: readonly number[]): Sc<number> {
+    const group = this.jobGroup;
+    if (this.state.jobControl && group !== undefined && group.foreground && group.pgid > 0) {
+      return yield* waitForegroundJob(this, { id: 0, pids: [...pids], statuses: new Map(), text: group.text, notified: false, pgid: group.pgid });
+    }
     let status = 0;
     for (const pid of pids) {
       const r = yield* this.sys.wait4(pid, 0);
@@ -404,7 +460,7 @@ export class Shell {
       let status = 0;
       for (const node of parseAll(src, child.state.aliases)) status = yield* child.exec(node);
       return status;
-    });
+    }, false);
     yield* this.sys.close(w);
     const chunks: Uint8Array[] = [];
     for (;;) {

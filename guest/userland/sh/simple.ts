@@ -5,6 +5,7 @@ import { EACCES, ENOENT, ENOEXEC, ENOTDIR, strerror } from '../libc/errno';
 import type { Sc } from '../libc/sys';
 import type { Command, SimpleCommand } from './ast';
 import { BUILTINS } from './builtins';
+import { noexecApplet, runNoexec } from './noexec';
 import type { Builtin } from './builtins';
 import { applyRedirs, restoreRedirs } from './redirect';
 import { ControlFlow } from './shell';
@@ -151,6 +152,8 @@ export function* execExternal(sh: Shell, argv: string[], assigns: ReadonlyMap<st
   const name = argv[0]!;
   const env = sh.state.environment(assigns);
   yield* sh.flushAll();
+  const applet = noexecApplet(name);
+  if (applet) return yield* runNoexec(sh, applet, argv, env);
   const candidates = name.includes('/')
     ? [name]
     : (sh.state.get('PATH') ?? DEFAULT_PATH).split(':').map((d) => `${d === '' ? '.' : d}/${name}`);

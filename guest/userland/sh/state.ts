@@ -18,6 +18,12 @@ export interface Job {
   text: string;
   /** Reported as done (removed) already. */
   notified: boolean;
+  /** The job's process group under job control (its first process leads it). */
+  pgid?: number;
+  /** Stopped by a signal (^Z, SIGSTOP...): the stop signal; undefined while running. */
+  stopSig?: number;
+  /** The stop was announced (at a foreground wait or a prompt). */
+  stopShown?: boolean;
 }
 
 export interface ShellOptions {
