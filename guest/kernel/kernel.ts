@@ -202,6 +202,25 @@ export class Kernel implements Guest {
     this.panicked = true;
   }
 
+  /**
+   * request_irq with IRQF_SHARED: `handler` runs on `irq`, after any handler already there (INTx
+   * lines are shared between devices), and /proc/interrupts lists the names comma-separated.
+   */
+  requestIrq(irq: number, name: string, handler: () => void): void {
+    const prev = this.irqHandlers.get(irq);
+    if (prev) {
+      const before = prev.handler;
+      prev.handler = () => {
+        before();
+        handler();
+      };
+      prev.name = `${prev.name}, ${name}`;
+      return;
+    }
+    this.irqHandlers.set(irq, { name, count: 0, handler });
+    this.irqChip.enable(irq);
+  }
+
   private handleInterrupts(limitNs: number): boolean {
     let taken = 0;
     while (this.machine.irqPending && taken < MAX_IRQS_PER_SLICE) {

@@ -49,9 +49,9 @@ export function probeStorage(k: Kernel): void {
     }
     if (msix) {
       // Linux's vectors: configuration changes, then the request queue.
-      addIrqHandler(k, msix[0].hwirq, `virtio${index}-config`, () => undefined);
-      addIrqHandler(k, msix[1].hwirq, `virtio${index}-req.0`, () => d.handleIrq());
-    } else if (t.irq !== undefined) addIrqHandler(k, t.irq, `virtio${index}`, () => d.handleIrq());
+      k.requestIrq(msix[0].hwirq, `virtio${index}-config`, () => undefined);
+      k.requestIrq(msix[1].hwirq, `virtio${index}-req.0`, () => d.handleIrq());
+    } else if (t.irq !== undefined) k.requestIrq(t.irq, `virtio${index}`, () => d.handleIrq());
     k.klog.printk(`${dev}: 1/0/0 default/read/poll queues`);
     const { disk, log } = s.disks.add(d);
     k.klog.printk(`${dev}: ${capacityLine(disk.name, d.sizeBytes, d.logicalBlockBytes)}`);
@@ -112,21 +112,6 @@ function blockFileOps(n: BlockNode): FileOps {
   };
 }
 
-/** Registers `handler` on `irq`, sharing the line with a handler already there (INTx is shared). */
-export function addIrqHandler(k: Kernel, irq: number, name: string, handler: () => void): void {
-  const prev = k.irqHandlers.get(irq);
-  if (prev) {
-    const before = prev.handler;
-    prev.handler = () => {
-      before();
-      handler();
-    };
-    prev.name = `${prev.name}, ${name}`;
-    return;
-  }
-  k.irqHandlers.set(irq, { name, count: 0, handler });
-  k.irqChip.enable(irq);
-}
 
 /** Block device nodes for devtmpfs (block nodes are 0600 there, as devtmpfs makes them). */
 export function addBlockNodes(k: Kernel, vfs: Vfs, devRoot: FsNode): void {

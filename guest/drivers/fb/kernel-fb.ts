@@ -6,7 +6,7 @@
 import type { Kernel } from '../../kernel/kernel';
 import { KERN_ERR } from '../../kernel/klog';
 import { OpenFile } from '../../kernel/file';
-import { addIrqHandler, useMsix } from '../../kernel/storage';
+import { useMsix } from '../../kernel/storage';
 import type { FsNode } from '../../fs/node';
 import { makeDev } from '../../fs/tmpfs';
 import type { Vfs } from '../../fs/vfs';
@@ -52,8 +52,8 @@ export function probeDisplays(k: Kernel): void {
       k.klog.printk(gpu, KERN_ERR);
       return;
     }
-    if (msix) ['config', 'control', 'cursor'].forEach((q, i) => addIrqHandler(k, msix[i].hwirq, `${name}-${q}`, () => gpu.handleIrq()));
-    else if (t.irq !== undefined) addIrqHandler(k, t.irq, name, () => gpu.handleIrq());
+    if (msix) ['config', 'control', 'cursor'].forEach((q, i) => k.requestIrq(msix[i].hwirq, `${name}-${q}`, () => gpu.handleIrq()));
+    else if (t.irq !== undefined) k.requestIrq(t.irq, name, () => gpu.handleIrq());
     for (const line of gpu.featureLines()) k.klog.printk(line);
     k.klog.printk(`[drm] number of scanouts: ${gpu.numScanouts}`);
     k.klog.printk(`[drm] number of cap sets: ${gpu.numCapsets}`);

@@ -24,7 +24,7 @@ export function probeNetwork(k: Kernel): void {
       k.klog.printk(d, KERN_ERR);
       return;
     }
-    if (t.irq !== undefined) addIrqHandler(k, t.irq, `virtio${index}`, () => d.handleIrq());
+    if (t.irq !== undefined) k.requestIrq(t.irq, `virtio${index}`, () => d.handleIrq());
     state.nics.push(d);
   });
   const stack = ensureNet(k);
@@ -41,17 +41,3 @@ export function ensureNet(k: Kernel): IpStack {
   return k.net;
 }
 
-function addIrqHandler(k: Kernel, irq: number, name: string, handler: () => void): void {
-  const prev = k.irqHandlers.get(irq);
-  if (prev) {
-    const before = prev.handler;
-    prev.handler = () => {
-      before();
-      handler();
-    };
-    prev.name = `${prev.name}, ${name}`;
-    return;
-  }
-  k.irqHandlers.set(irq, { name, count: 0, handler });
-  k.irqChip.enable(irq);
-}
